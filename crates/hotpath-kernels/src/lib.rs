@@ -1,0 +1,14 @@
+//! hotpath's compute kernels. Pure Rust: nothing here knows about Node.js, so the same code
+//! serves the napi binding, the Rust tests and the Rust benchmarks.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::all)]
+
+pub mod abort;
+pub mod error;
+pub mod math;
+pub mod pool;
+pub mod score;
+pub mod simd;
+
+pub use abort::{AbortFlag, Aborted};
+pub use error::KernelError;

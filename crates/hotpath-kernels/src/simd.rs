@@ -1,0 +1,70 @@
+//! Runtime CPU-feature detection. The shipped binary is built for baseline x86_64 (no
+//! `target-cpu`), so wider instruction sets are only used after the CPU says it has them.
+
+/// An instruction-set level a kernel can be compiled for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SimdLevel {
+    /// Portable code for the baseline target (SSE2 on x86_64, NEON on aarch64).
+    Baseline,
+    /// x86_64 AVX2 + FMA.
+    Avx2,
+    /// x86_64 AVX-512 F/DQ/VL.
+    Avx512,
+}
+
+impl SimdLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Baseline => "baseline",
+            Self::Avx2 => "avx2",
+            Self::Avx512 => "avx512",
+        }
+    }
+
+    /// Whether this CPU can run code compiled for `self`.
+    pub fn is_supported(self) -> bool {
+        match self {
+            Self::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Self::Avx2 => {
+                std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+            }
+            #[cfg(target_arch = "x86_64")]
+            Self::Avx512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+                    && Self::Avx2.is_supported()
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// The best level this CPU supports, lowered by `HOTPATH_SIMD` (baseline, avx2 or avx512) when
+    /// set, which benchmarks and bug reports use to compare paths. Detected once per process.
+    pub fn detect() -> Self {
+        use std::sync::OnceLock;
+        static LEVEL: OnceLock<SimdLevel> = OnceLock::new();
+        *LEVEL.get_or_init(|| {
+            let best = Self::available()
+                .into_iter()
+                .max()
+                .unwrap_or(Self::Baseline);
+            match std::env::var("HOTPATH_SIMD").ok().as_deref().map(str::trim) {
+                Some("baseline") => Self::Baseline,
+                Some("avx2") => best.min(Self::Avx2),
+                _ => best,
+            }
+        })
+    }
+
+    /// Every level this CPU supports, lowest first.
+    pub fn available() -> Vec<Self> {
+        [Self::Baseline, Self::Avx2, Self::Avx512]
+            .into_iter()
+            .filter(|l| l.is_supported())
+            .collect()
+    }
+}

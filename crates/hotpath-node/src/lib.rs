@@ -1,0 +1,9 @@
+//! Node.js bindings for hotpath-kernels. This crate converts arguments, schedules async work and
+//! maps errors; every computation lives in `hotpath-kernels`.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::all)]
+
+mod cancel;
+mod diagnostics;
+mod error;
+mod score;

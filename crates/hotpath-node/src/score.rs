@@ -1,0 +1,204 @@
+//! Bindings for the risk-score kernel (`hotpath_kernels::score`).
+use crate::cancel::CancelToken;
+use crate::error::{Code, guard, guard_task, kernel_error, task_error};
+use hotpath_kernels::score::{RiskModel, Threads};
+use napi::Result;
+use napi::bindgen_prelude::{AsyncTask, Float32Array, Float64Array, Float64ArraySlice};
+use napi::{Env, Task};
+use napi_derive::napi;
+use std::sync::Arc;
+
+fn threads(single_thread: bool) -> Threads {
+    if single_thread {
+        Threads::Single
+    } else {
+        Threads::Auto
+    }
+}
+
+/// A risk model held natively: weights and threshold are validated once and kept for the
+/// object's life. The public `RiskModel` class of the facade wraps it.
+#[napi]
+pub struct NativeRiskModel {
+    model: Arc<RiskModel>,
+}
+
+#[napi]
+impl NativeRiskModel {
+    /// Validates and keeps `weights` (length >= 1, finite) and a finite `threshold`.
+    #[napi(constructor)]
+    pub fn new(weights: &[f64], threshold: f64) -> Result<Self, Code> {
+        guard(|| {
+            Ok(Self {
+                model: Arc::new(RiskModel::new(weights, threshold).map_err(kernel_error)?),
+            })
+        })
+    }
+
+    /// Number of features per vector (D).
+    #[napi(getter)]
+    pub fn features(&self) -> u32 {
+        self.model.features() as u32
+    }
+
+    #[napi(getter)]
+    pub fn threshold(&self) -> f64 {
+        self.model.threshold()
+    }
+
+    /// Scores one feature vector of length D.
+    #[napi]
+    pub fn score_f64(&self, features: &[f64]) -> Result<f64, Code> {
+        guard(|| self.model.score(features).map_err(kernel_error))
+    }
+
+    /// Scores one Float32Array feature vector of length D (read as f32, computed in f64).
+    #[napi]
+    pub fn score_f32(&self, features: &[f32]) -> Result<f64, Code> {
+        guard(|| self.model.score(features).map_err(kernel_error))
+    }
+
+    /// Scores a row-major N x D batch into `out` (length N) on the calling thread, using the pool
+    /// for large batches unless `singleThread`.
+    #[napi]
+    pub fn score_batch_f64(
+        &self,
+        rows: &[f64],
+        mut out: Float64ArraySlice,
+        single_thread: bool,
+    ) -> Result<(), Code> {
+        // SAFETY: a sync call runs on the JS thread, so no JavaScript can touch `out` while it is
+        // borrowed, and the facade rejects an `out` that overlaps `rows`.
+        let out = unsafe { out.as_mut() };
+        guard(|| {
+            self.model
+                .score_batch(rows, out, threads(single_thread), &Default::default())
+                .map_err(kernel_error)
+        })
+    }
+
+    /// `scoreBatchF64` for Float32Array rows, read without a conversion copy.
+    #[napi]
+    pub fn score_batch_f32(
+        &self,
+        rows: &[f32],
+        mut out: Float64ArraySlice,
+        single_thread: bool,
+    ) -> Result<(), Code> {
+        // SAFETY: a sync call runs on the JS thread, so no JavaScript can touch `out` while it is
+        // borrowed, and the facade rejects an `out` that overlaps `rows`.
+        let out = unsafe { out.as_mut() };
+        guard(|| {
+            self.model
+                .score_batch(rows, out, threads(single_thread), &Default::default())
+                .map_err(kernel_error)
+        })
+    }
+
+    /// Scores a batch on a libuv worker thread. The rows are copied before this returns, so the
+    /// caller may mutate, transfer or detach them immediately; resolves to a new Float64Array.
+    #[napi(ts_return_type = "Promise<Float64Array>")]
+    pub fn score_batch_f64_async(
+        &self,
+        rows: &[f64],
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreBatchTask> {
+        self.task(Rows::OwnedF64(rows.to_vec()), single_thread, cancel)
+    }
+
+    /// `scoreBatchF64Async` for Float32Array rows (copied as f32).
+    #[napi(ts_return_type = "Promise<Float64Array>")]
+    pub fn score_batch_f32_async(
+        &self,
+        rows: &[f32],
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreBatchTask> {
+        self.task(Rows::OwnedF32(rows.to_vec()), single_thread, cancel)
+    }
+
+    /// Zero-copy async batch for rows backed by a SharedArrayBuffer, which JavaScript cannot
+    /// detach or transfer: the task keeps a reference to it and reads it in place. The facade only
+    /// routes SharedArrayBuffer-backed arrays here. Values written concurrently by other threads
+    /// give unspecified scores for the rows they touch, never a crash.
+    #[napi(ts_return_type = "Promise<Float64Array>")]
+    pub fn score_batch_f64_shared_async(
+        &self,
+        rows: Float64Array,
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreBatchTask> {
+        self.task(Rows::SharedF64(rows), single_thread, cancel)
+    }
+
+    /// `scoreBatchF64SharedAsync` for Float32Array rows.
+    #[napi(ts_return_type = "Promise<Float64Array>")]
+    pub fn score_batch_f32_shared_async(
+        &self,
+        rows: Float32Array,
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreBatchTask> {
+        self.task(Rows::SharedF32(rows), single_thread, cancel)
+    }
+
+    fn task(
+        &self,
+        rows: Rows,
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreBatchTask> {
+        AsyncTask::new(ScoreBatchTask {
+            model: Arc::clone(&self.model),
+            rows,
+            threads: threads(single_thread),
+            abort: cancel.flag.clone(),
+        })
+    }
+}
+
+pub enum Rows {
+    OwnedF64(Vec<f64>),
+    OwnedF32(Vec<f32>),
+    SharedF64(Float64Array),
+    SharedF32(Float32Array),
+}
+
+pub struct ScoreBatchTask {
+    model: Arc<RiskModel>,
+    rows: Rows,
+    threads: Threads,
+    abort: hotpath_kernels::AbortFlag,
+}
+
+impl ScoreBatchTask {
+    fn run<T: hotpath_kernels::score::Sample>(&self, rows: &[T]) -> Result<Vec<f64>> {
+        let n = rows.len() / self.model.features();
+        let mut out = vec![0.0; n];
+        self.model
+            .score_batch(rows, &mut out, self.threads, &self.abort)
+            .map_err(task_error)?;
+        Ok(out)
+    }
+}
+
+impl Task for ScoreBatchTask {
+    type Output = Vec<f64>;
+    type JsValue = Float64Array;
+
+    fn compute(&mut self) -> Result<Vec<f64>> {
+        guard_task(|| match &self.rows {
+            Rows::OwnedF64(rows) => self.run(rows),
+            Rows::OwnedF32(rows) => self.run(rows),
+            // SharedArrayBuffer memory cannot be detached, and the held reference keeps it alive
+            // until the task is dropped on the JS thread.
+            Rows::SharedF64(rows) => self.run(rows),
+            Rows::SharedF32(rows) => self.run(rows),
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Vec<f64>) -> Result<Float64Array> {
+        Ok(Float64Array::new(output))
+    }
+}
