@@ -47,14 +47,15 @@ export declare class NativeRiskModel {
   /** `scoreBatchF64Async` for Float32Array rows (copied as f32). */
   scoreBatchF32Async(rows: Float32Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
   /**
-   * Zero-copy async batch for rows backed by a SharedArrayBuffer, which JavaScript cannot
-   * detach or transfer: the task keeps a reference to it and reads it in place. The facade only
-   * routes SharedArrayBuffer-backed arrays here. Values written concurrently by other threads
-   * give unspecified scores for the rows they touch, never a crash.
+   * Zero-copy async batch: the task keeps a reference to `rows` and reads it in place on a
+   * worker thread. Only for memory JavaScript cannot detach or transfer while the task runs:
+   * the facade routes here arrays backed by a SharedArrayBuffer and arrays it allocated itself
+   * and never hands out. Values written concurrently give unspecified scores for the rows they
+   * touch, never a crash.
    */
-  scoreBatchF64SharedAsync(rows: Float64Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
-  /** `scoreBatchF64SharedAsync` for Float32Array rows. */
-  scoreBatchF32SharedAsync(rows: Float32Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
+  scoreBatchF64PinnedAsync(rows: Float64Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
+  /** `scoreBatchF64PinnedAsync` for Float32Array rows. */
+  scoreBatchF32PinnedAsync(rows: Float32Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
 }
 
 /**

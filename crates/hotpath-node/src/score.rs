@@ -118,29 +118,30 @@ impl NativeRiskModel {
         self.task(Rows::OwnedF32(rows.to_vec()), single_thread, cancel)
     }
 
-    /// Zero-copy async batch for rows backed by a SharedArrayBuffer, which JavaScript cannot
-    /// detach or transfer: the task keeps a reference to it and reads it in place. The facade only
-    /// routes SharedArrayBuffer-backed arrays here. Values written concurrently by other threads
-    /// give unspecified scores for the rows they touch, never a crash.
+    /// Zero-copy async batch: the task keeps a reference to `rows` and reads it in place on a
+    /// worker thread. Only for memory JavaScript cannot detach or transfer while the task runs:
+    /// the facade routes here arrays backed by a SharedArrayBuffer and arrays it allocated itself
+    /// and never hands out. Values written concurrently give unspecified scores for the rows they
+    /// touch, never a crash.
     #[napi(ts_return_type = "Promise<Float64Array>")]
-    pub fn score_batch_f64_shared_async(
+    pub fn score_batch_f64_pinned_async(
         &self,
         rows: Float64Array,
         single_thread: bool,
         cancel: &CancelToken,
     ) -> AsyncTask<ScoreBatchTask> {
-        self.task(Rows::SharedF64(rows), single_thread, cancel)
+        self.task(Rows::PinnedF64(rows), single_thread, cancel)
     }
 
-    /// `scoreBatchF64SharedAsync` for Float32Array rows.
+    /// `scoreBatchF64PinnedAsync` for Float32Array rows.
     #[napi(ts_return_type = "Promise<Float64Array>")]
-    pub fn score_batch_f32_shared_async(
+    pub fn score_batch_f32_pinned_async(
         &self,
         rows: Float32Array,
         single_thread: bool,
         cancel: &CancelToken,
     ) -> AsyncTask<ScoreBatchTask> {
-        self.task(Rows::SharedF32(rows), single_thread, cancel)
+        self.task(Rows::PinnedF32(rows), single_thread, cancel)
     }
 
     fn task(
@@ -161,8 +162,8 @@ impl NativeRiskModel {
 pub enum Rows {
     OwnedF64(Vec<f64>),
     OwnedF32(Vec<f32>),
-    SharedF64(Float64Array),
-    SharedF32(Float32Array),
+    PinnedF64(Float64Array),
+    PinnedF32(Float32Array),
 }
 
 pub struct ScoreBatchTask {
@@ -191,10 +192,10 @@ impl Task for ScoreBatchTask {
         guard_task(|| match &self.rows {
             Rows::OwnedF64(rows) => self.run(rows),
             Rows::OwnedF32(rows) => self.run(rows),
-            // SharedArrayBuffer memory cannot be detached, and the held reference keeps it alive
-            // until the task is dropped on the JS thread.
-            Rows::SharedF64(rows) => self.run(rows),
-            Rows::SharedF32(rows) => self.run(rows),
+            // Pinned memory cannot be detached (see `score_batch_f64_pinned_async`), and the held
+            // reference keeps it alive until the task is dropped on the JS thread.
+            Rows::PinnedF64(rows) => self.run(rows),
+            Rows::PinnedF32(rows) => self.run(rows),
         })
     }
 

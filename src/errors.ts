@@ -1,0 +1,118 @@
+/**
+ * Typed errors with stable `code`s, shaped like Node core's: a `TypeError` for a wrong type, a
+ * `RangeError` for a bad length or value, an `AbortError` for an aborted call. Branch on `code`,
+ * never on the message.
+ */
+
+/** Stable error codes thrown or rejected by hotpath. */
+export const ErrorCode = {
+  /** An argument has the wrong type (`TypeError`). */
+  INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
+  /** An argument has the right type but an unusable value or shape (`RangeError`). */
+  INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
+  /** A number is outside its allowed range (`RangeError`). */
+  OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
+  /** The operation was aborted through its `AbortSignal` (`AbortError`). */
+  ABORTED: 'ABORT_ERR',
+  /** A bug inside hotpath's native code (for example a contained Rust panic). */
+  INTERNAL: 'ERR_HOTPATH_INTERNAL',
+  /** No native binary could be loaded for this platform. */
+  NATIVE_LOAD: 'ERR_HOTPATH_NATIVE_LOAD',
+} as const
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** Wrong argument type: `code === 'ERR_INVALID_ARG_TYPE'`. */
+export class InvalidArgTypeError extends TypeError {
+  readonly code = ErrorCode.INVALID_ARG_TYPE
+  override name = 'TypeError'
+}
+
+/** Bad argument value or shape: `code === 'ERR_INVALID_ARG_VALUE'`. */
+export class InvalidArgValueError extends RangeError {
+  readonly code = ErrorCode.INVALID_ARG_VALUE
+  override name = 'RangeError'
+}
+
+/** Number out of range: `code === 'ERR_OUT_OF_RANGE'`. */
+export class OutOfRangeError extends RangeError {
+  readonly code = ErrorCode.OUT_OF_RANGE
+  override name = 'RangeError'
+}
+
+/** The call was aborted: `name === 'AbortError'`, `code === 'ABORT_ERR'`, `cause` = the signal's reason. */
+export class AbortError extends Error {
+  readonly code = ErrorCode.ABORTED
+  override name = 'AbortError'
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/** A failure inside native code that is hotpath's fault, not the caller's. Please report it. */
+export class HotpathInternalError extends Error {
+  readonly code = ErrorCode.INTERNAL
+  override name = 'HotpathInternalError'
+}
+
+/** No usable native binary: the message names the platform, what was tried and how to fix it. */
+export class NativeLoadError extends Error {
+  readonly code = ErrorCode.NATIVE_LOAD
+  override name = 'NativeLoadError'
+}
+
+/** Describes a received value the way Node core does in its argument errors. */
+export function describeReceived(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
+  if (typeof value === 'object') {
+    const ctor = (value as object).constructor
+    const name = ctor && typeof ctor === 'function' && ctor.name ? ctor.name : 'Object'
+    if (ArrayBuffer.isView(value) && 'length' in value) return `an instance of ${name} of length ${(value as { length: number }).length}`
+    if (Array.isArray(value)) return `an instance of Array of length ${value.length}`
+    return `an instance of ${name}`
+  }
+  let shown = typeof value === 'string' ? `'${value.length > 28 ? `${value.slice(0, 25)}...` : value}'` : String(value)
+  if (typeof value === 'bigint') shown += 'n'
+  return `type ${typeof value} (${shown})`
+}
+
+/** `The "name" argument must be <expected>. Received <value>` as a TypeError. */
+export function invalidType(name: string, expected: string, value: unknown): InvalidArgTypeError {
+  return new InvalidArgTypeError(`The "${name}" argument must be ${expected}. Received ${describeReceived(value)}`)
+}
+
+/** A RangeError for a value of the right type but the wrong shape or content. */
+export function invalidValue(name: string, expected: string, received: string): InvalidArgValueError {
+  return new InvalidArgValueError(`The "${name}" argument must be ${expected}. Received ${received}`)
+}
+
+/** A RangeError for a number outside its allowed range. */
+export function outOfRange(name: string, expected: string, value: unknown): OutOfRangeError {
+  return new OutOfRangeError(`The value of "${name}" is out of range. It must be ${expected}. Received ${String(value)}`)
+}
+
+/** The AbortError for `signal`, carrying its reason as `cause`. */
+export function abortErrorFor(signal: AbortSignal | undefined): AbortError {
+  return new AbortError('The operation was aborted', { cause: signal?.reason })
+}
+
+/**
+ * Maps an error thrown or rejected by the native binding to the public error classes. Sync
+ * bindings already carry hotpath codes; async tasks can only use napi status names.
+ */
+export function fromNative(error: unknown, signal?: AbortSignal): Error {
+  if (!(error instanceof Error)) return new HotpathInternalError(`hotpath internal error: ${String(error)}`)
+  const code = (error as { code?: unknown }).code
+  switch (code) {
+    case 'ERR_INVALID_ARG_VALUE':
+    case 'InvalidArg':
+      return new InvalidArgValueError(error.message)
+    case 'ABORT_ERR':
+    case 'Cancelled':
+      return abortErrorFor(signal)
+    default:
+      return new HotpathInternalError(error.message, { cause: error })
+  }
+}

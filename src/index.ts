@@ -1,0 +1,32 @@
+/**
+ * hotpath: native-speed kernels for Node.js.
+ *
+ * @example
+ * ```ts
+ * import { RiskModel } from 'hotpath'
+ * const model = new RiskModel({ weights, threshold: 0.5 })
+ * const scores = model.scoreBatch(rows)
+ * ```
+ * @packageDocumentation
+ */
+export { RiskModel } from './score.js'
+export type {
+  FeatureRows,
+  RiskModelOptions,
+  ScoreBatchAsyncOptions,
+  ScoreBatchOptions,
+  ScoreIterableOptions,
+  ScoreStreamOptions,
+} from './score.js'
+export type { FloatArray, NumericVector } from './validate.js'
+export {
+  AbortError,
+  ErrorCode,
+  HotpathInternalError,
+  InvalidArgTypeError,
+  InvalidArgValueError,
+  NativeLoadError,
+  OutOfRangeError,
+} from './errors.js'
+export { runtimeInfo } from './info.js'
+export type { RuntimeInfo } from './info.js'
