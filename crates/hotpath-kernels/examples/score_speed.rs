@@ -6,7 +6,8 @@ use hotpath_kernels::simd::SimdLevel;
 use std::time::Instant;
 
 fn main() {
-    let (d, n) = (20, 500_000);
+    let d = 20;
+    let n: usize = std::env::var("ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(500_000);
     let weights: Vec<f64> = (0..d).map(|i| 0.05 + i as f64 * 0.01).collect();
     let model = RiskModel::new(&weights, 0.5).unwrap();
     let rows: Vec<f64> = (0..n * d)
@@ -18,7 +19,7 @@ fn main() {
         for (name, threads) in [("1 thread", Threads::Single), ("pool", Threads::Auto)] {
             let time = |f: &mut dyn FnMut()| {
                 let mut best = f64::MAX;
-                for _ in 0..30 {
+                for _ in 0..300 {
                     let t = Instant::now();
                     f();
                     best = best.min(t.elapsed().as_secs_f64());

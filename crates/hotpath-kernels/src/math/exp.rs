@@ -9,19 +9,19 @@ const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 split into a high part with 21 trailing zero bits (so `n * LN2_HI` is exact for every
 /// `|n| < 2^11`, which covers the clamped range) and the rounding remainder (Cody & Waite, the
 /// fdlibm constants).
-const LN2_HI: f64 = 0.693_147_180_369_123_8;
-const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+pub(crate) const LN2_HI: f64 = 0.693_147_180_369_123_8;
+pub(crate) const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 /// Adding this rounds a double of magnitude below 2^51 to the nearest integer and leaves that
 /// integer in the low mantissa bits, which replaces a float-to-int conversion SSE2 does not have.
 const ROUNDER: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52
 /// Inputs beyond these bounds saturate to 0 and +inf; clamping keeps the exponent arithmetic in
 /// range.
-const MIN_INPUT: f64 = -746.0;
-const MAX_INPUT: f64 = 710.0;
+pub(crate) const MIN_INPUT: f64 = -746.0;
+pub(crate) const MAX_INPUT: f64 = 710.0;
 
 /// Taylor coefficients 1/k! for k = 2..=12; on |r| <= ln(2)/2 the truncation error is below
 /// 1.8e-16 relative.
-const INV_FACT: [f64; 11] = [
+pub(crate) const INV_FACT: [f64; 11] = [
     1.0 / 2.0,
     1.0 / 6.0,
     1.0 / 24.0,
