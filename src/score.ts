@@ -27,19 +27,21 @@ import {
 type NativeRiskModel = InstanceType<NativeBinding['NativeRiskModel']>
 
 /**
- * Vectors shorter than this are scored in JavaScript by `score()`: a native call costs 45-115 ns
- * on the reference machine while optimized JS scores 20 features in ~22 ns, and native only
- * gains ~0.8 ns per feature. Measured with `hotpath bench` (single-call table): at D = 256 the
- * native call is ~1.3x faster, at D = 64 the JS path still wins.
+ * Vectors shorter than this are scored in JavaScript by `score()`. A napi-rs method call with a
+ * typed-array argument costs ~0.5-0.9 us on the reference machine (argument conversion and
+ * napi-rs's borrow tracking; a bare N-API call is ~50 ns), while optimized JS scores 20 features
+ * in well under 0.1 us. `hotpath bench` (dispatch table) measured native at 0.29x the JS path for
+ * D = 64, 0.70x for D = 256 and 1.03x for D = 1024, so only very wide vectors go native.
  */
-export const SINGLE_NATIVE_MIN_FEATURES = 256
+export const SINGLE_NATIVE_MIN_FEATURES = 1024
 
 /**
  * Batches with fewer values (N x D) than this are scored in JavaScript: below it the fixed cost
- * of a native call (~0.3 us with its argument conversions) exceeds the time JS needs. Measured
- * with `hotpath bench` (small-batch table): native is ahead from about 4 rows of 20 features.
+ * of a native call (~0.7-0.8 us with its argument conversions) exceeds the time JS needs (~90 ns
+ * per 20-feature row). `hotpath bench` (dispatch table) measured, for 20 features: 4 rows native
+ * 0.33x the JS path, 16 rows 1.79x, 64 rows 3.9x; the crossover is near 9 rows (180 values).
  */
-export const BATCH_NATIVE_MIN_VALUES = 128
+export const BATCH_NATIVE_MIN_VALUES = 256
 
 /**
  * `scoreBatchAsync` copies detachable input in chunks of this many values (8 MiB of f64) on the

@@ -7,7 +7,10 @@ use std::time::Instant;
 
 fn main() {
     let d = 20;
-    let n: usize = std::env::var("ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(500_000);
+    let n: usize = std::env::var("ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500_000);
     let weights: Vec<f64> = (0..d).map(|i| 0.05 + i as f64 * 0.01).collect();
     let model = RiskModel::new(&weights, 0.5).unwrap();
     let rows: Vec<f64> = (0..n * d)

@@ -14,11 +14,13 @@ use std::arch::x86_64::*;
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
 pub unsafe fn exp8(x: __m512d) -> __m512d {
     let is_nan = _mm512_cmp_pd_mask::<_CMP_UNORD_Q>(x, x);
-    let clamped = _mm512_min_pd(_mm512_max_pd(x, _mm512_set1_pd(MIN_INPUT)), _mm512_set1_pd(MAX_INPUT));
-    let n = _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(_mm512_mul_pd(
-        clamped,
-        _mm512_set1_pd(std::f64::consts::LOG2_E),
-    ));
+    let clamped = _mm512_min_pd(
+        _mm512_max_pd(x, _mm512_set1_pd(MIN_INPUT)),
+        _mm512_set1_pd(MAX_INPUT),
+    );
+    let n = _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(
+        _mm512_mul_pd(clamped, _mm512_set1_pd(std::f64::consts::LOG2_E)),
+    );
     let r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2_HI), clamped);
     let r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2_LO), r);
     let mut p = _mm512_set1_pd(INV_FACT[10]);
@@ -62,8 +64,28 @@ mod tests {
             }
             x += 0.0137;
         }
-        let special = exp_lanes([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, 1e308, -1e308, 709.9, -745.2]);
+        let special = exp_lanes([
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            1e308,
+            -1e308,
+            709.9,
+            -745.2,
+        ]);
         assert!(special[0].is_nan());
-        assert_eq!(&special[1..], &[f64::INFINITY, 0.0, 1.0, f64::INFINITY, 0.0, f64::INFINITY, (-745.2f64).exp()]);
+        assert_eq!(
+            &special[1..],
+            &[
+                f64::INFINITY,
+                0.0,
+                1.0,
+                f64::INFINITY,
+                0.0,
+                f64::INFINITY,
+                (-745.2f64).exp()
+            ]
+        );
     }
 }

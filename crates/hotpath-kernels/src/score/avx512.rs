@@ -31,7 +31,11 @@ pub unsafe fn score_rows<T: Sample>(rows: &[T], weights: &[f64], threshold: f64,
         // SAFETY: only `left` rows are read; the masked store writes only out[first..first+left].
         unsafe {
             let sums = block_sums(rows.as_ptr().add(first * d), left, weights);
-            _mm512_mask_storeu_pd(out.as_mut_ptr().add(first), ((1u32 << left) - 1) as u8, logistic(sums, threshold));
+            _mm512_mask_storeu_pd(
+                out.as_mut_ptr().add(first),
+                ((1u32 << left) - 1) as u8,
+                logistic(sums, threshold),
+            );
         }
     }
 }
@@ -79,10 +83,14 @@ unsafe fn block_sums<T: Sample>(first_row: *const T, count: usize, weights: &[f6
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
 fn transpose_sum(acc: &[__m512d; BLOCK]) -> __m512d {
     // Adjacent lanes: 128-bit lane k of pair(a, b) holds (a's pair k, b's pair k).
-    let pair = |a: __m512d, b: __m512d| _mm512_add_pd(_mm512_unpacklo_pd(a, b), _mm512_unpackhi_pd(a, b));
+    let pair =
+        |a: __m512d, b: __m512d| _mm512_add_pd(_mm512_unpacklo_pd(a, b), _mm512_unpackhi_pd(a, b));
     // Folds 128-bit lanes: result lanes are (a.L0+a.L1, a.L2+a.L3, b.L0+b.L1, b.L2+b.L3).
     let fold = |a: __m512d, b: __m512d| {
-        _mm512_add_pd(_mm512_shuffle_f64x2::<0b10_00_10_00>(a, b), _mm512_shuffle_f64x2::<0b11_01_11_01>(a, b))
+        _mm512_add_pd(
+            _mm512_shuffle_f64x2::<0b10_00_10_00>(a, b),
+            _mm512_shuffle_f64x2::<0b11_01_11_01>(a, b),
+        )
     };
     let quad_low = fold(pair(acc[0], acc[1]), pair(acc[2], acc[3]));
     let quad_high = fold(pair(acc[4], acc[5]), pair(acc[6], acc[7]));

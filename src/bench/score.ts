@@ -1,0 +1,153 @@
+/**
+ * The risk-score benchmark: one-call latency (native, reference, dispatched), the dispatch
+ * thresholds, and batch throughput from 1e3 to 5e6 rows for the pure-TS reference, native on one
+ * thread and on all threads, f32 input, async and stream. Everything runs in this process on the
+ * same inputs, and every figure is also reported as a ratio to the reference measured in the run.
+ */
+import { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { native } from '../native.js'
+import { scoreRow, scoreRows } from '../reference/score.js'
+import { RiskModel } from '../score.js'
+import { medians, sink } from './measure.js'
+
+export interface BenchResult {
+  section: 'single call' | 'dispatch' | 'throughput'
+  name: string
+  /** Rows per call (N), or 1 for single calls. */
+  rows: number
+  features: number
+  /** Median milliseconds per call. */
+  medianMs: number
+  /** Millions of rows per second. */
+  mRowsPerSec: number
+  /** Speed relative to the pure-TS reference on the same input in this run (higher is faster). */
+  vsReference: number
+}
+
+export interface ScoreBenchOptions {
+  sizes: number[]
+  features: number
+  onProgress?: (message: string) => void
+}
+
+const SINGLE_CALLS_PER_SAMPLE = 1000
+
+function randomRows(n: number, d: number): Float64Array {
+  const rows = new Float64Array(n * d)
+  for (let i = 0; i < rows.length; i++) rows[i] = Math.random() * 2 - 1
+  return rows
+}
+
+function weightsFor(d: number): Float64Array {
+  return Float64Array.from({ length: d }, (_, i) => 0.05 + (i % 20) * 0.01)
+}
+
+function result(section: BenchResult['section'], name: string, rows: number, features: number, medianMs: number, referenceMs: number): BenchResult {
+  return { section, name, rows, features, medianMs, mRowsPerSec: rows / medianMs / 1e3, vsReference: referenceMs / medianMs }
+}
+
+/** One call at a time: SINGLE_CALLS_PER_SAMPLE calls per sample, over 64 different vectors. */
+async function singleCalls(d: number, tasks: Array<'reference' | 'native' | 'dispatched' | 'dispatched number[]'>): Promise<Record<string, number>> {
+  const weights = weightsFor(d)
+  const model = new RiskModel({ weights })
+  const nativeModel = native ? new native.NativeRiskModel(weights, 0.5) : null
+  const vectors = Array.from({ length: 64 }, () => randomRows(1, d))
+  const plain = vectors.map((v) => Array.from(v))
+  const loop = (one: (i: number) => number) => () => {
+    let acc = 0
+    for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += one(i & 63)
+    sink.value += acc
+  }
+  const all = {
+    reference: loop((i) => scoreRow(vectors[i], 0, weights, 0.5)),
+    native: loop((i) => nativeModel!.scoreF64(vectors[i])),
+    dispatched: loop((i) => model.score(vectors[i])),
+    'dispatched number[]': loop((i) => model.score(plain[i])),
+  }
+  const chosen = Object.fromEntries(tasks.filter((t) => t !== 'native' || nativeModel).map((t) => [t, all[t]]))
+  const ms = await medians(chosen, { time: 300, iterations: 50 })
+  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, v / SINGLE_CALLS_PER_SAMPLE]))
+}
+
+async function streamOnce(model: RiskModel, rows: Float64Array, d: number): Promise<void> {
+  const n = rows.length / d
+  let received = 0
+  await pipeline(
+    Readable.from(
+      (function* () {
+        for (let r = 0; r < n; r++) yield rows.subarray(r * d, (r + 1) * d)
+      })(),
+    ),
+    model.scoreStream({ batchSize: 4096, concurrency: 2 }),
+    new Writable({
+      objectMode: true,
+      highWaterMark: 4096,
+      write(score: number, _encoding, callback) {
+        sink.value += score
+        received++
+        callback()
+      },
+    }),
+  )
+  if (received !== n) throw new Error(`stream produced ${received} scores for ${n} rows`)
+}
+
+export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchResult[]> {
+  const progress = options.onProgress ?? (() => {})
+  const d = options.features
+  const results: BenchResult[] = []
+
+  progress(`single call, ${d} features`)
+  const single = await singleCalls(d, ['reference', 'native', 'dispatched', 'dispatched number[]'])
+  for (const [name, ms] of Object.entries(single)) results.push(result('single call', name, 1, d, ms, single.reference))
+
+  progress('dispatch thresholds')
+  for (const wide of [64, 256, 1024]) {
+    const ms = await singleCalls(wide, ['reference', 'native'])
+    for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `score ${name}`, 1, wide, m, ms.reference))
+  }
+  for (const n of [1, 4, 16, 64]) {
+    const weights = weightsFor(d)
+    const rows = randomRows(n, d)
+    const out = new Float64Array(n)
+    const nativeModel = native ? new native.NativeRiskModel(weights, 0.5) : null
+    const tasks: Record<string, () => unknown> = {
+      reference: () => {
+        for (let i = 0; i < 100; i++) scoreRows(rows, weights, 0.5, out)
+      },
+    }
+    if (nativeModel) {
+      tasks.native = () => {
+        for (let i = 0; i < 100; i++) nativeModel.scoreBatchF64(rows, out, true)
+      }
+    }
+    const ms = await medians(tasks, { time: 200, iterations: 50 })
+    for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `batch ${name}`, n, d, m / 100, ms.reference / 100))
+  }
+
+  const model = new RiskModel({ weights: weightsFor(d) })
+  const weights = weightsFor(d)
+  for (const n of options.sizes) {
+    progress(`throughput, ${n} rows`)
+    const rows = randomRows(n, d)
+    const rows32 = Float32Array.from(rows)
+    const out = new Float64Array(n)
+    const big = n * d >= 1e7
+    const budget = { time: big ? 400 : 300, iterations: big ? 3 : 10 }
+    const ms = await medians(
+      {
+        reference: () => scoreRows(rows, weights, 0.5, out),
+        'native, 1 thread': () => model.scoreBatch(rows, { out, parallel: false }),
+        'native, all threads': () => model.scoreBatch(rows, { out }),
+        'native f32, all threads': () => model.scoreBatch(rows32, { out }),
+        async: () => model.scoreBatchAsync(rows, { out }),
+        'async f32': () => model.scoreBatchAsync(rows32, { out }),
+      },
+      budget,
+    )
+    const streamMs = await medians({ stream: () => streamOnce(model, rows, d) }, { time: 0, iterations: big ? 1 : 3 })
+    for (const [name, m] of Object.entries({ ...ms, ...streamMs })) results.push(result('throughput', name, n, d, m, ms.reference))
+  }
+  return results
+}

@@ -1,0 +1,75 @@
+/** `hotpath bench`: runs the suites and prints tables (or JSON). */
+import Table from 'cli-table3'
+import os from 'node:os'
+import { runScoreBench, type BenchResult } from '../bench/score.js'
+import { runtimeInfo } from '../info.js'
+
+export interface BenchCommandOptions {
+  sizes: number[]
+  features: number
+  json: boolean
+}
+
+/** The machine the numbers belong to. */
+function machine(): Record<string, string | number> {
+  const info = runtimeInfo()
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    backend: info.backend,
+    simd: info.simd,
+    threads: info.threads,
+  }
+}
+
+function formatTime(ms: number): string {
+  if (ms < 1e-3) return `${(ms * 1e6).toFixed(1)} ns`
+  if (ms < 1) return `${(ms * 1e3).toFixed(2)} µs`
+  return `${ms.toFixed(2)} ms`
+}
+
+function table(results: BenchResult[], title: string, withRows: boolean): string {
+  const head = withRows ? ['case', 'rows', 'features', 'median', 'M rows/s', 'vs reference'] : ['case', 'features', 'median per call', 'vs reference']
+  const t = new Table({ head, style: { head: [], border: [] } })
+  for (const r of results) {
+    const ratio = `${r.vsReference.toFixed(2)}x`
+    t.push(withRows ? [r.name, r.rows.toLocaleString('en-US'), r.features, formatTime(r.medianMs), r.mRowsPerSec.toFixed(1), ratio] : [r.name, r.features, formatTime(r.medianMs), ratio])
+  }
+  return `${title}\n${t.toString()}`
+}
+
+/** Targets from the scoring-engine issue, checked against this run's ratios. */
+function targets(results: BenchResult[]): string[] {
+  const find = (name: string, rows: number) => results.find((r) => r.section === 'throughput' && r.name === name && r.rows === rows)
+  const lines: string[] = []
+  const f64 = find('native, all threads', 500_000)
+  const f32 = find('native f32, all threads', 500_000)
+  const single = results.find((r) => r.section === 'single call' && r.name === 'dispatched')
+  const check = (label: string, value: number | undefined, goal: number) => {
+    if (value !== undefined) lines.push(`${value >= goal ? 'met ' : 'MISS'}  ${label}: ${value.toFixed(2)}x (target >= ${goal}x)`)
+  }
+  check('500,000 x 20 f64 batch vs reference', f64?.vsReference, 13)
+  check('500,000 x 20 f32 batch vs reference', f32?.vsReference, 16)
+  check('dispatched single call vs reference', single?.vsReference, 0.9)
+  return lines
+}
+
+export async function runBenchCommand(options: BenchCommandOptions): Promise<void> {
+  const onProgress = options.json ? undefined : (message: string) => process.stderr.write(`running: ${message}\n`)
+  const results = await runScoreBench({ sizes: options.sizes, features: options.features, onProgress })
+  if (options.json) {
+    console.log(JSON.stringify({ machine: machine(), score: results }, null, 2))
+    return
+  }
+  const m = machine()
+  console.log(`hotpath bench: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, backend ${m.backend} (${m.simd}, ${m.threads} threads)\n`)
+  console.log(table(results.filter((r) => r.section === 'single call'), `Risk score: one call (${options.features} features)`, false))
+  console.log()
+  console.log(table(results.filter((r) => r.section === 'dispatch'), 'Risk score: dispatch thresholds (single calls by width; tiny batches)', true))
+  console.log()
+  console.log(table(results.filter((r) => r.section === 'throughput'), 'Risk score: batch throughput', true))
+  const goals = targets(results)
+  if (goals.length > 0) console.log(`\nTargets (ratios from this run):\n${goals.map((l) => `  ${l}`).join('\n')}`)
+}

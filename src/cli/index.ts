@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/** The `hotpath` command: `hotpath bench` runs the benchmark suite, `hotpath info` describes the runtime. */
+import { Command, InvalidArgumentError } from 'commander'
+import { runtimeInfo } from '../info.js'
+import { runBenchCommand } from './bench.js'
+
+function sizeList(value: string): number[] {
+  const sizes = value.split(',').map((part) => Number(part.trim()))
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError('expected a comma-separated list of positive integers, e.g. 1000,100000')
+  return sizes
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer')
+  return n
+}
+
+const program = new Command()
+program.name('hotpath').description('Native-speed kernels for Node.js: benchmarks and runtime information.')
+
+program
+  .command('bench')
+  .description('benchmark hotpath against its pure-TypeScript reference on built-in random data, in one process')
+  .option('--json', 'print the results as JSON instead of tables')
+  .option('--quick', 'small sizes only (1e3 and 1e5 rows): a smoke test in a few seconds')
+  .option('--sizes <rows>', 'batch sizes in rows, comma-separated', sizeList)
+  .option('--features <d>', 'features per row', positiveInteger, 20)
+  .action(async (options: { json?: boolean; quick?: boolean; sizes?: number[]; features: number }) => {
+    const sizes = options.sizes ?? (options.quick ? [1_000, 100_000] : [1_000, 100_000, 500_000, 5_000_000])
+    await runBenchCommand({ sizes, features: options.features, json: options.json === true })
+  })
+
+program
+  .command('info')
+  .description('print the backend (native or fallback), SIMD level, threads and platform as JSON')
+  .action(() => {
+    console.log(JSON.stringify(runtimeInfo(), null, 2))
+  })
+
+await program.parseAsync(process.argv)
