@@ -38,8 +38,8 @@ pub(crate) const INV_FACT: [f64; 11] = [
 /// e^x, NaN in NaN out.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
-    // `max`/`min` drop NaN; the select at the end puts it back.
-    let clamped = x.max(MIN_INPUT).min(MAX_INPUT);
+    // NaN passes through the clamp and the arithmetic; the select at the end makes it exact.
+    let clamped = x.clamp(MIN_INPUT, MAX_INPUT);
     let shifted = clamped * LOG2_E + ROUNDER;
     let n = shifted - ROUNDER;
     let k = shifted.to_bits() as i64 - ROUNDER.to_bits() as i64;

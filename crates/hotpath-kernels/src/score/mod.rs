@@ -166,7 +166,7 @@ impl RiskModel {
         abort: &AbortFlag,
     ) -> Result<(), KernelError> {
         let d = self.weights.len();
-        if rows.len() % d != 0 {
+        if !rows.len().is_multiple_of(d) {
             return Err(KernelError::invalid(
                 "rows",
                 format!("a length that is a multiple of the model's {d} features"),
