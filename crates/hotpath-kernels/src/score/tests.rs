@@ -140,3 +140,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn special_sums_match_the_oracle_on_every_level() {
+    // Zero, subnormal, huge and infinite sums and scores near 0 and 1 take the exact fallbacks.
+    let model = RiskModel::new(&[1.0, 1.0], 0.5).unwrap();
+    let tiny = f64::MIN_POSITIVE / 4.0;
+    let values = [
+        0.0,
+        0.0,
+        tiny,
+        0.0,
+        1e-160,
+        1e-170,
+        1e154,
+        1e154,
+        1e200,
+        1.0,
+        f64::INFINITY,
+        0.0,
+        3.0,
+        4.0,
+        -1e3,
+        2e3,
+    ];
+    let model_hi = RiskModel::new(&[1.0, 1.0], 700.0).unwrap();
+    for m in [&model, &model_hi] {
+        let want = reference(m, &values);
+        for level in SimdLevel::available() {
+            // 16 rows = two 8-row blocks, so every block mixes special and ordinary lanes.
+            let rows: Vec<f64> = values.iter().chain(values.iter()).copied().collect();
+            let mut out = vec![0.0; 16];
+            m.score_batch_with(level, &rows, &mut out, Threads::Single, &AbortFlag::new())
+                .unwrap();
+            for (i, (g, w)) in out.iter().zip(want.iter().chain(want.iter())).enumerate() {
+                assert!(
+                    relative_error(*g, *w) <= 1e-12,
+                    "{level:?} row {i}: {g} vs {w}"
+                );
+            }
+        }
+    }
+}
