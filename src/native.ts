@@ -27,7 +27,7 @@ export function detectPlatform(): PlatformInfo {
   return { platform: process.platform, arch: process.arch, libc }
 }
 
-/** Flattens the loader's `cause` chain into one line per attempt. */
+/** Flattens the loader's `cause` chain into one line per attempt, oldest first. */
 function attempts(error: unknown): string[] {
   const lines: string[] = []
   let current: unknown = error instanceof Error ? error.cause : undefined
@@ -36,7 +36,8 @@ function attempts(error: unknown): string[] {
     current = current.cause
   }
   if (lines.length === 0 && error instanceof Error) lines.push(error.message.split('\n')[0] ?? '')
-  return lines
+  // The generated loader chains the newest attempt first; report them in the order tried.
+  return lines.reverse()
 }
 
 export function diagnoseLoadFailure(error: unknown, where = detectPlatform()): NativeLoadError {

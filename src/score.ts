@@ -26,6 +26,9 @@ import {
 
 type NativeRiskModel = InstanceType<NativeBinding['NativeRiskModel']>
 
+/** Direct N-API entry points for the per-call-sensitive sync paths (see crates/hotpath-node/src/fast.rs). */
+const fast = native?.fastCalls() ?? null
+
 /**
  * Vectors shorter than this are scored in JavaScript by `score()`. A napi-rs method call with a
  * typed-array argument costs ~0.5-0.9 us on the reference machine (argument conversion and
@@ -104,6 +107,8 @@ export class RiskModel {
   readonly #weights: Float64Array
   readonly #threshold: number
   readonly #native: NativeRiskModel | null
+  /** Handle for the `fast` entry points; present exactly when `#native` is. */
+  readonly #handle: object | null
   readonly #queue: Coalescer<NumericVector, number>
 
   /** @throws {TypeError | RangeError} with `code` ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE or ERR_OUT_OF_RANGE */
@@ -117,6 +122,7 @@ export class RiskModel {
     const maxWaitMs = opts.maxWaitMs === undefined ? 0 : nonNegativeNumber(opts.maxWaitMs, 'maxWaitMs')
     try {
       this.#native = native ? new native.NativeRiskModel(this.#weights, this.#threshold) : null
+      this.#handle = this.#native ? this.#native.fastHandle() : null
     } catch (error) {
       throw fromNative(error)
     }
@@ -320,7 +326,7 @@ export class RiskModel {
 
   #callNative(features: FloatArray): number {
     try {
-      return features instanceof Float64Array ? this.#native!.scoreF64(features) : this.#native!.scoreF32(features)
+      return features instanceof Float64Array ? fast!.scoreF64(this.#handle!, features) : fast!.scoreF32(this.#handle!, features)
     } catch (error) {
       throw fromNative(error)
     }
@@ -341,8 +347,8 @@ export class RiskModel {
       return
     }
     try {
-      if (rows instanceof Float64Array) this.#native.scoreBatchF64(rows, out, !parallel)
-      else this.#native.scoreBatchF32(rows, out, !parallel)
+      if (rows instanceof Float64Array) fast!.scoreBatchF64(this.#handle!, rows, out, !parallel)
+      else fast!.scoreBatchF32(this.#handle!, rows, out, !parallel)
     } catch (error) {
       throw fromNative(error)
     }

@@ -55,7 +55,7 @@ pub fn task_error(err: KernelError) -> napi::Error {
     napi::Error::new(status, err.to_string())
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let detail = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

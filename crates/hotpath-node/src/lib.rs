@@ -6,4 +6,5 @@
 mod cancel;
 mod diagnostics;
 mod error;
+mod fast;
 mod score;

@@ -144,6 +144,10 @@ impl NativeRiskModel {
         self.task(Rows::PinnedF32(rows), single_thread, cancel)
     }
 
+    pub(crate) fn model(&self) -> &Arc<RiskModel> {
+        &self.model
+    }
+
     fn task(
         &self,
         rows: Rows,
