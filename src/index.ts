@@ -9,7 +9,7 @@
  * ```
  * @packageDocumentation
  */
-export { RiskModel } from './score.js'
+export { RiskModel } from './score/index.js'
 export type {
   FeatureRows,
   RiskModelOptions,
@@ -17,7 +17,7 @@ export type {
   ScoreBatchOptions,
   ScoreIterableOptions,
   ScoreStreamOptions,
-} from './score.js'
+} from './score/index.js'
 export type { FloatArray, NumericVector } from './validate.js'
 export {
   AbortError,

@@ -8,7 +8,7 @@ import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { native } from '../native.js'
 import { scoreRow, scoreRows } from '../reference/score.js'
-import { RiskModel } from '../score.js'
+import { RiskModel } from '../score/index.js'
 import { medians, sink } from './measure.js'
 
 export interface BenchResult {
@@ -132,6 +132,8 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
     progress(`throughput, ${n} rows`)
     const rows = randomRows(n, d)
     const rows32 = Float32Array.from(rows)
+    const shared = new Float64Array(new SharedArrayBuffer(rows.byteLength))
+    shared.set(rows)
     const out = new Float64Array(n)
     const big = n * d >= 1e7
     const budget = { time: big ? 400 : 300, iterations: big ? 3 : 10 }
@@ -143,6 +145,7 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
         'native f32, all threads': () => model.scoreBatch(rows32, { out }),
         async: () => model.scoreBatchAsync(rows, { out }),
         'async f32': () => model.scoreBatchAsync(rows32, { out }),
+        'async, SharedArrayBuffer': () => model.scoreBatchAsync(shared, { out }),
       },
       budget,
     )

@@ -1,0 +1,168 @@
+/**
+ * The scoring engine behind `RiskModel`: holds the validated weights and the native model, and
+ * decides per call whether JavaScript or native code runs it (sync) and how async work is cut
+ * into chunks. Internal: the public API is `RiskModel`.
+ */
+import { abortErrorFor, fromNative, invalidValue } from '../errors.js'
+import { native, type NativeBinding } from '../native.js'
+import { scoreRow, scoreRows } from '../reference/score.js'
+import { isDetachable, type FloatArray, type NumericVector } from '../validate.js'
+
+type NativeRiskModel = InstanceType<NativeBinding['NativeRiskModel']>
+
+/** Direct N-API entry points for the per-call-sensitive sync paths (see crates/hotpath-node/src/fast.rs). */
+const fast = native?.fastCalls() ?? null
+
+/**
+ * Vectors shorter than this are scored in JavaScript by `score()`. Measured with `hotpath bench`
+ * (dispatch table): see the README's benchmark section for the figures behind this value.
+ */
+export const SINGLE_NATIVE_MIN_FEATURES = 1024
+
+/**
+ * Batches with fewer values (N x D) than this are scored in JavaScript, where the fixed cost of a
+ * native call exceeds the work. Measured with `hotpath bench` (dispatch table).
+ */
+export const BATCH_NATIVE_MIN_VALUES = 256
+
+/**
+ * Async calls copy detachable input in chunks of this many values (8 MiB of f64) on the JS
+ * thread, so no single copy stalls the event loop for more than about a millisecond.
+ */
+export const ASYNC_CHUNK_VALUES = 1 << 20
+
+/** Async chunks in flight at once: one computing while the next is copied. */
+const ASYNC_CHUNKS_IN_FLIGHT = 2
+
+export interface AsyncRunOptions {
+  parallel: boolean
+  signal: AbortSignal | undefined
+  /** Rows only hotpath holds: JavaScript cannot detach them, so native code reads them in place. */
+  privateRows: boolean
+}
+
+export class ScoreEngine {
+  readonly weights: Float64Array
+  readonly threshold: number
+  readonly #native: NativeRiskModel | null
+  readonly #handle: object | null
+
+  constructor(weights: Float64Array, threshold: number) {
+    this.weights = weights
+    this.threshold = threshold
+    try {
+      this.#native = native ? new native.NativeRiskModel(weights, threshold) : null
+      this.#handle = this.#native ? this.#native.fastHandle() : null
+    } catch (error) {
+      throw fromNative(error)
+    }
+  }
+
+  get features(): number {
+    return this.weights.length
+  }
+
+  /** One validated vector of length D. */
+  scoreOne(features: NumericVector): number {
+    if (this.#handle && this.weights.length >= SINGLE_NATIVE_MIN_FEATURES && (features instanceof Float64Array || features instanceof Float32Array)) {
+      try {
+        return features instanceof Float64Array ? fast!.scoreF64(this.#handle, features) : fast!.scoreF32(this.#handle, features)
+      } catch (error) {
+        throw fromNative(error)
+      }
+    }
+    return scoreRow(features, 0, this.weights, this.threshold)
+  }
+
+  /** A validated N x D matrix into a validated `out` of length N, on the calling thread. */
+  scoreMatrix(rows: FloatArray, out: Float64Array, parallel: boolean): void {
+    if (!this.#handle || rows.length < BATCH_NATIVE_MIN_VALUES) {
+      scoreRows(rows, this.weights, this.threshold, out)
+      return
+    }
+    try {
+      if (rows instanceof Float64Array) fast!.scoreBatchF64(this.#handle, rows, out, !parallel)
+      else fast!.scoreBatchF32(this.#handle, rows, out, !parallel)
+    } catch (error) {
+      throw fromNative(error)
+    }
+  }
+
+  /**
+   * A validated matrix off the JS thread. Detachable rows are copied chunk by chunk just before
+   * each chunk is handed to native code (the first two chunks, 16 MiB, before this returns its
+   * promise); private or SharedArrayBuffer rows are read in place. Without `out`, a single-chunk
+   * call returns the native result array itself.
+   */
+  async scoreMatrixAsync(rows: FloatArray, out: Float64Array | undefined, options: AsyncRunOptions): Promise<Float64Array> {
+    const { parallel, signal } = options
+    const d = this.weights.length
+    const total = rows.length
+    const n = total / d
+    if (!this.#native || n === 0) return this.#referenceAsync(rows, out ?? new Float64Array(n), signal)
+    const model = this.#native
+    const token = new native!.CancelToken()
+    const onAbort = (): void => token.cancel()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const pinned = options.privateRows || !isDetachable(rows)
+    const chunkRows = pinned ? n : Math.max(1, Math.floor(ASYNC_CHUNK_VALUES / d))
+    const start = (from: number): Promise<Float64Array> => {
+      // A detached or resized input cannot be copied as asked: say so instead of scoring garbage.
+      if (rows.length !== total) {
+        throw invalidValue('rows', `an array that keeps its ${total} values until the call settles`, `an array that was detached or resized during the call (length ${rows.length})`)
+      }
+      const view = rows.subarray(from * d, Math.min(n, from + chunkRows) * d)
+      if (pinned) {
+        return view instanceof Float64Array ? model.scoreBatchF64PinnedAsync(view, !parallel, token) : model.scoreBatchF32PinnedAsync(view, !parallel, token)
+      }
+      // These copy `view` before returning, so later changes to `rows` cannot reach the task.
+      return view instanceof Float64Array ? model.scoreBatchF64Async(view, !parallel, token) : model.scoreBatchF32Async(view, !parallel, token)
+    }
+    const inflight: { from: number; scores: Promise<Float64Array> }[] = []
+    try {
+      let next = 0
+      while (next < n || inflight.length > 0) {
+        while (next < n && inflight.length < ASYNC_CHUNKS_IN_FLIGHT) {
+          if (signal?.aborted) throw abortErrorFor(signal)
+          const scores = start(next).catch((error: unknown) => Promise.reject(fromNative(error, signal)))
+          // Rejections surface when the chunk is awaited; this stops them counting as unhandled.
+          scores.catch(() => {})
+          inflight.push({ from: next, scores })
+          next += chunkRows
+        }
+        const head = inflight.shift()!
+        const scores = await head.scores
+        if (signal?.aborted) throw abortErrorFor(signal)
+        if (out === undefined) {
+          if (scores.length === n) return scores
+          out = new Float64Array(n)
+        }
+        if (out.length !== n) {
+          throw invalidValue('options.out', `a Float64Array of length ${n} for the whole call`, 'an array that was detached or resized during the call')
+        }
+        out.set(scores, head.from)
+      }
+      return out ?? new Float64Array(0)
+    } catch (error) {
+      token.cancel()
+      throw error
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** The fallback's async path: the reference kernel in slices, yielding to the event loop between them. */
+  async #referenceAsync(rows: FloatArray, out: Float64Array, signal: AbortSignal | undefined): Promise<Float64Array> {
+    const d = this.weights.length
+    const step = Math.max(1, Math.floor(ASYNC_CHUNK_VALUES / 8 / d))
+    const total = rows.length
+    for (let from = 0; from < out.length; from += step) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      if (signal?.aborted) throw abortErrorFor(signal)
+      if (rows.length !== total) throw invalidValue('rows', `an array that keeps its ${total} values until the call settles`, `length ${rows.length}`)
+      const to = Math.min(out.length, from + step)
+      scoreRows(rows.subarray(from * d, to * d), this.weights, this.threshold, out.subarray(from, to))
+    }
+    return out
+  }
+}

@@ -1,0 +1,71 @@
+/** Argument checks and conversions specific to the risk score (shapes are in units of D features). */
+import { invalidType, invalidValue } from '../errors.js'
+import { assertNoOverlap, integerInRange, isFloatArray, optionsObject, type FloatArray, type NumericVector } from '../validate.js'
+
+/** A RangeError for a vector whose length is not the model's D. */
+export function lengthError(name: string, d: number, length: number): RangeError {
+  return invalidValue(name, `a vector of the model's ${d} features`, `length ${length}`)
+}
+
+/** Checks that `vector` is a plain array of exactly `d` numbers. */
+export function checkPlainVector(vector: unknown, name: string, d: number): asserts vector is readonly number[] {
+  if (!Array.isArray(vector)) throw invalidType(name, 'an instance of Array, Float64Array or Float32Array', vector)
+  if (vector.length !== d) throw lengthError(name, d, vector.length)
+  for (let i = 0; i < vector.length; i++) {
+    if (typeof vector[i] !== 'number') throw invalidType(`${name}[${i}]`, 'of type number', vector[i])
+  }
+}
+
+/** Checks one feature vector of any accepted type. */
+export function checkVector(vector: unknown, name: string, d: number): asserts vector is NumericVector {
+  if (isFloatArray(vector)) {
+    if (vector.length !== d) throw lengthError(name, d, vector.length)
+  } else checkPlainVector(vector, name, d)
+}
+
+/** `rows` as a row-major matrix: typed arrays as they are, arrays of vectors converted once. */
+export function toMatrix(rows: unknown, d: number): FloatArray {
+  if (isFloatArray(rows)) {
+    if (rows.length % d !== 0) {
+      throw invalidValue('rows', `a length that is a multiple of the model's ${d} features`, `rows.length ${rows.length}, which is not a multiple of ${d}`)
+    }
+    return rows
+  }
+  if (!Array.isArray(rows)) throw invalidType('rows', 'a Float64Array, a Float32Array or an array of feature vectors', rows)
+  const matrix = new Float64Array(rows.length * d)
+  for (let i = 0; i < rows.length; i++) {
+    const row: unknown = rows[i]
+    checkVector(row, `rows[${i}]`, d)
+    matrix.set(row, i * d)
+  }
+  return matrix
+}
+
+/** The caller's `out` for `rows` checked (type, length N, no overlap), or a new array. */
+export function outFor(rows: FloatArray, d: number, out: unknown): Float64Array {
+  const n = rows.length / d
+  if (out === undefined) return new Float64Array(n)
+  if (!(out instanceof Float64Array)) throw invalidType('options.out', 'an instance of Float64Array', out)
+  if (out.length !== n) throw invalidValue('options.out', `a Float64Array of length ${n} (one score per row)`, `length ${out.length}`)
+  assertNoOverlap(rows, 'rows', out, 'options.out')
+  return out
+}
+
+export function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw invalidType(name, 'of type boolean', value)
+  return value
+}
+
+export interface BatchingOptions {
+  batchSize?: number
+  concurrency?: number
+}
+
+export function batchingOptions(options: BatchingOptions | undefined): { batchSize: number; concurrency: number } {
+  const opts = optionsObject(options)
+  return {
+    batchSize: opts.batchSize === undefined ? 1024 : integerInRange(opts.batchSize, 'options.batchSize', 1, 1 << 24),
+    concurrency: opts.concurrency === undefined ? 2 : integerInRange(opts.concurrency, 'options.concurrency', 1, 64),
+  }
+}
