@@ -70,9 +70,14 @@ impl Sample for f32 {
 /// short enough that an abort lands quickly.
 pub const CHUNK_ROWS: usize = 8192;
 
-/// Below this many rows a batch runs on the calling thread: handing work to the pool costs a few
-/// microseconds, which is the time ~1,000 rows take on one core (see `bench/score.bench.ts`).
+/// Below this many rows a batch runs on the calling thread: handing work to the pool and waking
+/// its threads costs several microseconds, the time a few thousand rows take on one core.
+/// Measured with `cargo run --release --example score_speed -p hotpath-kernels` (pool vs one
+/// thread by batch size).
 pub const PARALLEL_MIN_ROWS: usize = 4096;
+
+/// Smallest chunk handed to a pool thread.
+const MIN_CHUNK_ROWS: usize = 1024;
 
 /// How a batch may be scheduled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,10 +199,11 @@ impl RiskModel {
         #[cfg(feature = "parallel")]
         if threads == Threads::Auto && n >= PARALLEL_MIN_ROWS && crate::pool::threads() > 1 {
             use rayon::prelude::*;
+            // Enough chunks for every thread to get several (rayon balances them), none longer
+            // than CHUNK_ROWS so aborts still land quickly.
+            let chunk = n.div_ceil(crate::pool::threads() * 4).clamp(MIN_CHUNK_ROWS, CHUNK_ROWS);
             return crate::pool::install(|| {
-                rows.par_chunks(CHUNK_ROWS * d)
-                    .zip(out.par_chunks_mut(CHUNK_ROWS))
-                    .try_for_each(|(r, o)| run(r, o))
+                rows.par_chunks(chunk * d).zip(out.par_chunks_mut(chunk)).try_for_each(|(r, o)| run(r, o))
             });
         }
         let _ = threads;
