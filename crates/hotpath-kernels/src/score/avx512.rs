@@ -9,6 +9,8 @@ use crate::math::exp_avx512::exp8;
 use std::arch::x86_64::*;
 
 const BLOCK: usize = 8;
+const PREFETCH_DISTANCE: usize = PF_BYTES;
+const PF_BYTES: usize = 32768;
 
 /// # Safety
 /// The CPU must support AVX-512 F/DQ/VL, AVX2 and FMA, and `rows.len() == out.len() * weights.len()`.
@@ -17,8 +19,18 @@ pub unsafe fn score_rows<T: Sample>(rows: &[T], weights: &[f64], threshold: f64,
     let d = weights.len();
     debug_assert_eq!(rows.len(), out.len() * d);
     let full_blocks = out.len() / BLOCK;
+    let block_bytes = BLOCK * d * std::mem::size_of::<T>();
+    let rows_end = rows.as_ptr_range().end as usize;
     for block in 0..full_blocks {
         let first = block * BLOCK;
+        let ahead =
+            rows.as_ptr() as usize + (first * d) * std::mem::size_of::<T>() + PREFETCH_DISTANCE;
+        let mut line = ahead;
+        while line < ahead + block_bytes && line < rows_end {
+            // SAFETY: a prefetch is only a hint and never faults; the address is inside `rows`.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(line as *const i8) };
+            line += 64;
+        }
         // SAFETY: rows first..first+8 exist (full block), the CPU features are the caller's contract.
         let sums = unsafe { block_sums(rows.as_ptr().add(first * d), BLOCK, weights) };
         let scores = logistic(sums, threshold);

@@ -201,9 +201,13 @@ impl RiskModel {
             use rayon::prelude::*;
             // Enough chunks for every thread to get several (rayon balances them), none longer
             // than CHUNK_ROWS so aborts still land quickly.
-            let chunk = n.div_ceil(crate::pool::threads() * 4).clamp(MIN_CHUNK_ROWS, CHUNK_ROWS);
+            let chunk = n
+                .div_ceil(crate::pool::threads() * 4)
+                .clamp(MIN_CHUNK_ROWS, CHUNK_ROWS);
             return crate::pool::install(|| {
-                rows.par_chunks(chunk * d).zip(out.par_chunks_mut(chunk)).try_for_each(|(r, o)| run(r, o))
+                rows.par_chunks(chunk * d)
+                    .zip(out.par_chunks_mut(chunk))
+                    .try_for_each(|(r, o)| run(r, o))
             });
         }
         let _ = threads;
