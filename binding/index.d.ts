@@ -23,8 +23,11 @@ export declare class CancelToken {
  * object's life. The public `RiskModel` class of the facade wraps it.
  */
 export declare class NativeRiskModel {
-  /** An opaque handle sharing this model, for the `fastCalls()` entry points. */
-  fastHandle(): object
+  /**
+   * Direct entry points bound to this model: `scoreBatchF64/F32(rows, out, singleThread)` and
+   * `scoreF64/F32(features)`. They skip napi-rs's per-call argument machinery.
+   */
+  fastCalls(): { scoreBatchF64(rows: Float64Array, out: Float64Array, singleThread: boolean): void; scoreBatchF32(rows: Float32Array, out: Float64Array, singleThread: boolean): void; scoreF64(features: Float64Array): number; scoreF32(features: Float32Array): number }
   /** Validates and keeps `weights` (length >= 1, finite) and a finite `threshold`. */
   constructor(weights: Float64Array, threshold: number)
   /** Number of features per vector (D). */
@@ -68,12 +71,6 @@ export declare function debugPanic(message: string): void
 
 /** The async twin of `debugPanic`: the panic happens on a libuv worker thread. */
 export declare function debugPanicAsync(message: string): Promise<unknown>
-
-/**
- * The direct entry points: `scoreBatchF64/F32(handle, rows, out, singleThread)` and
- * `scoreF64/F32(handle, features)`, where `handle` comes from `NativeRiskModel.fastHandle()`.
- */
-export declare function fastCalls(): { scoreBatchF64(handle: object, rows: Float64Array, out: Float64Array, singleThread: boolean): void; scoreBatchF32(handle: object, rows: Float32Array, out: Float64Array, singleThread: boolean): void; scoreF64(handle: object, features: Float64Array): number; scoreF32(handle: object, features: Float32Array): number }
 
 /** Describes the loaded native binary and the CPU features it detected. */
 export declare function nativeInfo(): NativeInfo

@@ -773,11 +773,10 @@ if (
   }
 }
 
-const { CancelToken, NativeRiskModel, debugPanic, debugPanicAsync, fastCalls, nativeInfo } = nativeBinding
+const { CancelToken, NativeRiskModel, debugPanic, debugPanicAsync, nativeInfo } = nativeBinding
 export { CancelToken }
 export { NativeRiskModel }
 export { debugPanic }
 export { debugPanicAsync }
-export { fastCalls }
 export { nativeInfo }
 export const __napiBindingTarget = __napiLoadedBindingTarget

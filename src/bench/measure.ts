@@ -24,3 +24,28 @@ export async function medians(tasks: Record<string, () => unknown>, options: Mea
 
 /** Keeps results observable so the JIT cannot drop the measured work. */
 export const sink = { value: 0 }
+
+/**
+ * Median milliseconds per call of each task, sampling the tasks in turn (A, B, C, A, B, C, ...)
+ * instead of one after the other. Sub-microsecond calls on a shared machine drift by 20-30% over
+ * seconds (frequency, neighbours); interleaving exposes every task to the same drift, so their
+ * ratios stay meaningful. Each task must run a fixed batch of calls per invocation.
+ */
+export function interleavedMedians(tasks: Record<string, () => unknown>, rounds: number): Record<string, number> {
+  const names = Object.keys(tasks)
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
+  for (let warm = 0; warm < 20; warm++) for (const name of names) tasks[name]()
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) {
+      const start = performance.now()
+      tasks[name]()
+      samples[name].push(performance.now() - start)
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      const sorted = samples[name].sort((a, b) => a - b)
+      return [name, sorted[sorted.length >> 1]]
+    }),
+  )
+}

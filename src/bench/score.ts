@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises'
 import { native } from '../native.js'
 import { scoreRow, scoreRows } from '../reference/score.js'
 import { RiskModel } from '../score/index.js'
-import { medians, sink } from './measure.js'
+import { interleavedMedians, medians, sink } from './measure.js'
 
 export interface BenchResult {
   section: 'single call' | 'dispatch' | 'throughput'
@@ -43,6 +43,12 @@ function weightsFor(d: number): Float64Array {
   return Float64Array.from({ length: d }, (_, i) => 0.05 + (i % 20) * 0.01)
 }
 
+/** The native entry points `RiskModel` itself uses, without its JS dispatch, for the dispatch tables. */
+function directNative(weights: Float64Array) {
+  if (!native) return null
+  return new native.NativeRiskModel(weights, 0.5).fastCalls()
+}
+
 function result(section: BenchResult['section'], name: string, rows: number, features: number, medianMs: number, referenceMs: number): BenchResult {
   return { section, name, rows, features, medianMs, mRowsPerSec: rows / medianMs / 1e3, vsReference: referenceMs / medianMs }
 }
@@ -51,22 +57,36 @@ function result(section: BenchResult['section'], name: string, rows: number, fea
 async function singleCalls(d: number, tasks: Array<'reference' | 'native' | 'dispatched' | 'dispatched number[]'>): Promise<Record<string, number>> {
   const weights = weightsFor(d)
   const model = new RiskModel({ weights })
-  const nativeModel = native ? new native.NativeRiskModel(weights, 0.5) : null
+  const direct = directNative(weights)
   const vectors = Array.from({ length: 64 }, () => randomRows(1, d))
   const plain = vectors.map((v) => Array.from(v))
-  const loop = (one: (i: number) => number) => () => {
-    let acc = 0
-    for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += one(i & 63)
-    sink.value += acc
-  }
+  // One loop literal per case, not a shared helper taking a callback: V8 shares feedback between
+  // closures of one literal, so a shared loop would be optimized for whichever case ran first and
+  // deoptimized (made slower) for the others.
   const all = {
-    reference: loop((i) => scoreRow(vectors[i], 0, weights, 0.5)),
-    native: loop((i) => nativeModel!.scoreF64(vectors[i])),
-    dispatched: loop((i) => model.score(vectors[i])),
-    'dispatched number[]': loop((i) => model.score(plain[i])),
+    reference: () => {
+      let acc = 0
+      for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += scoreRow(vectors[i & 63], 0, weights, 0.5)
+      sink.value += acc
+    },
+    native: () => {
+      let acc = 0
+      for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += direct!.scoreF64(vectors[i & 63])
+      sink.value += acc
+    },
+    dispatched: () => {
+      let acc = 0
+      for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += model.score(vectors[i & 63])
+      sink.value += acc
+    },
+    'dispatched number[]': () => {
+      let acc = 0
+      for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += model.score(plain[i & 63])
+      sink.value += acc
+    },
   }
-  const chosen = Object.fromEntries(tasks.filter((t) => t !== 'native' || nativeModel).map((t) => [t, all[t]]))
-  const ms = await medians(chosen, { time: 300, iterations: 50 })
+  const chosen = Object.fromEntries(tasks.filter((t) => t !== 'native' || direct).map((t) => [t, all[t]]))
+  const ms = interleavedMedians(chosen, 300)
   return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, v / SINGLE_CALLS_PER_SAMPLE]))
 }
 
@@ -103,26 +123,26 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
   for (const [name, ms] of Object.entries(single)) results.push(result('single call', name, 1, d, ms, single.reference))
 
   progress('dispatch thresholds')
-  for (const wide of [64, 256, 1024]) {
+  for (const wide of [64, 128, 256, 1024]) {
     const ms = await singleCalls(wide, ['reference', 'native'])
     for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `score ${name}`, 1, wide, m, ms.reference))
   }
-  for (const n of [1, 4, 16, 64]) {
+  for (const n of [1, 4, 8, 16, 64]) {
     const weights = weightsFor(d)
     const rows = randomRows(n, d)
     const out = new Float64Array(n)
-    const nativeModel = native ? new native.NativeRiskModel(weights, 0.5) : null
+    const direct = directNative(weights)
     const tasks: Record<string, () => unknown> = {
       reference: () => {
         for (let i = 0; i < 100; i++) scoreRows(rows, weights, 0.5, out)
       },
     }
-    if (nativeModel) {
+    if (direct) {
       tasks.native = () => {
-        for (let i = 0; i < 100; i++) nativeModel.scoreBatchF64(rows, out, true)
+        for (let i = 0; i < 100; i++) direct.scoreBatchF64(rows, out, true)
       }
     }
-    const ms = await medians(tasks, { time: 200, iterations: 50 })
+    const ms = interleavedMedians(tasks, 300)
     for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `batch ${name}`, n, d, m / 100, ms.reference / 100))
   }
 

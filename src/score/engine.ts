@@ -10,20 +10,22 @@ import { isDetachable, type FloatArray, type NumericVector } from '../validate.j
 
 type NativeRiskModel = InstanceType<NativeBinding['NativeRiskModel']>
 
-/** Direct N-API entry points for the per-call-sensitive sync paths (see crates/hotpath-node/src/fast.rs). */
-const fast = native?.fastCalls() ?? null
+type FastCalls = ReturnType<NativeRiskModel['fastCalls']>
 
 /**
- * Vectors shorter than this are scored in JavaScript by `score()`. Measured with `hotpath bench`
- * (dispatch table): see the README's benchmark section for the figures behind this value.
+ * Vectors shorter than this are scored in JavaScript by `score()`: one native call costs ~0.2 us
+ * on the reference machine, as much as ~50 features take in optimized JS. `hotpath bench`
+ * (dispatch table) measured native at 0.85-0.90x the JS path for D = 64, 1.34x for D = 128 and
+ * 1.9-2.0x for D = 256.
  */
-export const SINGLE_NATIVE_MIN_FEATURES = 1024
+export const SINGLE_NATIVE_MIN_FEATURES = 128
 
 /**
  * Batches with fewer values (N x D) than this are scored in JavaScript, where the fixed cost of a
- * native call exceeds the work. Measured with `hotpath bench` (dispatch table).
+ * native call (~0.4 us) exceeds the work (~0.1 us per 20-feature row). `hotpath bench` (dispatch
+ * table) measured native at 0.98x the JS path for 4 rows of 20 and 3.5x for 16 rows.
  */
-export const BATCH_NATIVE_MIN_VALUES = 256
+export const BATCH_NATIVE_MIN_VALUES = 128
 
 /**
  * Async calls copy detachable input in chunks of this many values (8 MiB of f64) on the JS
@@ -45,14 +47,15 @@ export class ScoreEngine {
   readonly weights: Float64Array
   readonly threshold: number
   readonly #native: NativeRiskModel | null
-  readonly #handle: object | null
+  /** Direct N-API entry points bound to the native model, for per-call-sensitive sync paths (crates/hotpath-node/src/fast.rs). */
+  readonly #fast: FastCalls | null
 
   constructor(weights: Float64Array, threshold: number) {
     this.weights = weights
     this.threshold = threshold
     try {
       this.#native = native ? new native.NativeRiskModel(weights, threshold) : null
-      this.#handle = this.#native ? this.#native.fastHandle() : null
+      this.#fast = this.#native ? this.#native.fastCalls() : null
     } catch (error) {
       throw fromNative(error)
     }
@@ -64,9 +67,9 @@ export class ScoreEngine {
 
   /** One validated vector of length D. */
   scoreOne(features: NumericVector): number {
-    if (this.#handle && this.weights.length >= SINGLE_NATIVE_MIN_FEATURES && (features instanceof Float64Array || features instanceof Float32Array)) {
+    if (this.#fast && this.weights.length >= SINGLE_NATIVE_MIN_FEATURES && (features instanceof Float64Array || features instanceof Float32Array)) {
       try {
-        return features instanceof Float64Array ? fast!.scoreF64(this.#handle, features) : fast!.scoreF32(this.#handle, features)
+        return features instanceof Float64Array ? this.#fast.scoreF64(features) : this.#fast.scoreF32(features)
       } catch (error) {
         throw fromNative(error)
       }
@@ -76,13 +79,13 @@ export class ScoreEngine {
 
   /** A validated N x D matrix into a validated `out` of length N, on the calling thread. */
   scoreMatrix(rows: FloatArray, out: Float64Array, parallel: boolean): void {
-    if (!this.#handle || rows.length < BATCH_NATIVE_MIN_VALUES) {
+    if (!this.#fast || rows.length < BATCH_NATIVE_MIN_VALUES) {
       scoreRows(rows, this.weights, this.threshold, out)
       return
     }
     try {
-      if (rows instanceof Float64Array) fast!.scoreBatchF64(this.#handle, rows, out, !parallel)
-      else fast!.scoreBatchF32(this.#handle, rows, out, !parallel)
+      if (rows instanceof Float64Array) this.#fast.scoreBatchF64(rows, out, !parallel)
+      else this.#fast.scoreBatchF32(rows, out, !parallel)
     } catch (error) {
       throw fromNative(error)
     }

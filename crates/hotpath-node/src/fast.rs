@@ -18,12 +18,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::sync::Arc;
 
-/// Marks handle objects created here, so `napi_unwrap` is only ever applied to our own pointers.
-const HANDLE_TAG: sys::napi_type_tag = sys::napi_type_tag {
-    lower: 0x6f74_7061_6874_6f68,
-    upper: 0x6c65_646f_6d2d_6b73,
-};
-
 /// A JavaScript value produced by raw N-API calls, handed back through napi-rs unchanged.
 pub struct RawValue(sys::napi_value);
 
@@ -110,17 +104,20 @@ fn entry(
     ptr::null_mut()
 }
 
-/// Reads up to N arguments.
+/// Reads N arguments and the model bound to the called function.
 ///
 /// # Safety
-/// `env` and `info` must be the arguments of the running callback.
-unsafe fn arguments<const N: usize>(
+/// `env` and `info` must be the arguments of a running callback created by [`bind`], whose data
+/// pointer is a `Box<Arc<RiskModel>>` that lives as long as the function (freed by its finalizer,
+/// which cannot run while the function is being called).
+unsafe fn arguments<'a, const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-) -> std::result::Result<[sys::napi_value; N], Failure> {
+) -> std::result::Result<(&'a RiskModel, [sys::napi_value; N]), Failure> {
     let mut argc = N;
     let mut argv = [ptr::null_mut(); N];
-    // SAFETY: argv has room for argc values.
+    let mut data: *mut c_void = ptr::null_mut();
+    // SAFETY: argv has room for argc values; data receives the pointer given at creation.
     let status = unsafe {
         sys::napi_get_cb_info(
             env,
@@ -128,7 +125,7 @@ unsafe fn arguments<const N: usize>(
             &mut argc,
             argv.as_mut_ptr(),
             ptr::null_mut(),
-            ptr::null_mut(),
+            &mut data,
         )
     };
     check(status, "arguments")?;
@@ -137,31 +134,9 @@ unsafe fn arguments<const N: usize>(
             "Expected {N} arguments, received {argc}"
         )));
     }
-    Ok(argv)
-}
-
-/// The model behind a handle object made by [`NativeRiskModel::fast_handle`].
-///
-/// # Safety
-/// `env` must be the live environment; the returned reference is valid while `value` is alive,
-/// which the caller's argument list guarantees for the duration of the callback.
-unsafe fn model<'a>(
-    env: sys::napi_env,
-    value: sys::napi_value,
-) -> std::result::Result<&'a RiskModel, Failure> {
-    let mut tagged = false;
-    // SAFETY: plain N-API calls on a callback argument.
-    let status = unsafe { sys::napi_check_object_type_tag(env, value, &HANDLE_TAG, &mut tagged) };
-    if status != sys::Status::napi_ok || !tagged {
-        return Err(Failure::type_error(
-            "The \"handle\" argument must be a hotpath model handle",
-        ));
-    }
-    let mut data: *mut c_void = ptr::null_mut();
-    // SAFETY: the tag proves that this object was wrapped by `fast_handle` with a Box<Arc<RiskModel>>.
-    check(unsafe { sys::napi_unwrap(env, value, &mut data) }, "handle")?;
-    // SAFETY: the box lives until the handle's finalizer, which cannot run while it is an argument.
-    Ok(unsafe { &**(data as *const Arc<RiskModel>) })
+    // SAFETY: see the function contract.
+    let model = unsafe { &**(data as *const Arc<RiskModel>) };
+    Ok((model, argv))
 }
 
 /// A typed array argument of the expected element type, as a slice.
@@ -207,7 +182,7 @@ unsafe fn typed_slice<'a, T>(
     ))
 }
 
-/// `scoreBatch*(handle, rows, out, singleThread)` for rows of element type T.
+/// `scoreBatch*(rows, out, singleThread)` for rows of element type T.
 ///
 /// # Safety
 /// Called by N-API as a function callback.
@@ -220,8 +195,7 @@ unsafe fn score_batch<T: Sample>(
     entry(env, || {
         // SAFETY (whole block): every call works on this callback's own arguments.
         unsafe {
-            let [handle, rows, out, single] = arguments::<4>(env, info)?;
-            let model = model(env, handle)?;
+            let (model, [rows, out, single]) = arguments::<3>(env, info)?;
             let (rows, rows_at) = typed_slice::<T>(env, rows, rows_type, "rows", rows_type_name)?;
             let (out, out_at) = typed_slice::<f64>(
                 env,
@@ -258,7 +232,7 @@ unsafe fn score_batch<T: Sample>(
     })
 }
 
-/// `score*(handle, features) -> number` for one vector of element type T.
+/// `score*(features) -> number` for one vector of element type T.
 ///
 /// # Safety
 /// Called by N-API as a function callback.
@@ -271,8 +245,7 @@ unsafe fn score_one<T: Sample>(
     entry(env, || {
         // SAFETY (whole block): every call works on this callback's own arguments.
         unsafe {
-            let [handle, features] = arguments::<2>(env, info)?;
-            let model = model(env, handle)?;
+            let (model, [features]) = arguments::<1>(env, info)?;
             let (features, _) =
                 typed_slice::<T>(env, features, features_type, "features", type_name)?;
             let score = model.score(&*features)?;
@@ -343,8 +316,9 @@ unsafe extern "C" fn score_f32(
     }
 }
 
-unsafe extern "C" fn drop_handle(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // SAFETY: `data` is the Box<Arc<RiskModel>> leaked in `fast_handle`; finalizers run once.
+unsafe extern "C" fn drop_model(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: `data` is the Box<Arc<RiskModel>> leaked in `bind` for this one function; its
+    // finalizer runs once.
     drop(unsafe { Box::from_raw(data.cast::<Arc<RiskModel>>()) });
 }
 
@@ -358,81 +332,81 @@ fn status_error(status: sys::napi_status, what: &str) -> Result<()> {
     }
 }
 
-/// The direct entry points: `scoreBatchF64/F32(handle, rows, out, singleThread)` and
-/// `scoreF64/F32(handle, features)`, where `handle` comes from `NativeRiskModel.fastHandle()`.
-#[napi(
-    ts_return_type = "{ scoreBatchF64(handle: object, rows: Float64Array, out: Float64Array, singleThread: boolean): void; scoreBatchF32(handle: object, rows: Float32Array, out: Float64Array, singleThread: boolean): void; scoreF64(handle: object, features: Float64Array): number; scoreF32(handle: object, features: Float32Array): number }"
-)]
-pub fn fast_calls(env: Env) -> Result<RawValue> {
-    type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
-    let entries: [(&CStr, Callback); 4] = [
-        (c"scoreBatchF64", score_batch_f64),
-        (c"scoreBatchF32", score_batch_f32),
-        (c"scoreF64", score_f64),
-        (c"scoreF32", score_f32),
-    ];
-    let raw_env = env.raw();
-    let mut object = ptr::null_mut();
-    // SAFETY: plain N-API object and function creation on the JS thread.
+type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
+
+/// A JavaScript function calling `callback` with `model` bound as its data. Binding the model to
+/// the function, instead of passing a handle argument, saves the type-tag check and unwrap (two
+/// property lookups) on every call and leaves nothing a caller could forge.
+///
+/// # Safety
+/// `env` must be the live environment on the JS thread.
+unsafe fn bind(
+    env: sys::napi_env,
+    name: &CStr,
+    callback: Callback,
+    model: &Arc<RiskModel>,
+) -> Result<sys::napi_value> {
+    let data = Box::into_raw(Box::new(Arc::clone(model)));
+    let mut function = ptr::null_mut();
+    // SAFETY: plain N-API calls; until the finalizer is attached the box is ours to reclaim.
     unsafe {
-        status_error(
-            sys::napi_create_object(raw_env, &mut object),
-            "the fast-call table",
-        )?;
-        for (name, callback) in entries {
-            let mut function = ptr::null_mut();
-            let status = sys::napi_create_function(
-                raw_env,
-                name.as_ptr(),
-                -1,
-                Some(callback),
-                ptr::null_mut(),
-                &mut function,
-            );
-            status_error(status, "a fast-call function")?;
-            status_error(
-                sys::napi_set_named_property(raw_env, object, name.as_ptr(), function),
-                "a fast-call property",
-            )?;
+        let status = sys::napi_create_function(
+            env,
+            name.as_ptr(),
+            -1,
+            Some(callback),
+            data.cast(),
+            &mut function,
+        );
+        if let Err(err) = status_error(status, "a fast-call function") {
+            drop(Box::from_raw(data));
+            return Err(err);
+        }
+        let status = sys::napi_add_finalizer(
+            env,
+            function,
+            data.cast(),
+            Some(drop_model),
+            ptr::null_mut(),
+            ptr::null_mut(),
+        );
+        if let Err(err) = status_error(status, "a fast-call finalizer") {
+            drop(Box::from_raw(data));
+            return Err(err);
         }
     }
-    Ok(RawValue(object))
+    Ok(function)
 }
 
 #[napi]
 impl NativeRiskModel {
-    /// An opaque handle sharing this model, for the `fastCalls()` entry points.
-    #[napi(ts_return_type = "object")]
-    pub fn fast_handle(&self, env: Env) -> Result<RawValue> {
+    /// Direct entry points bound to this model: `scoreBatchF64/F32(rows, out, singleThread)` and
+    /// `scoreF64/F32(features)`. They skip napi-rs's per-call argument machinery.
+    #[napi(
+        ts_return_type = "{ scoreBatchF64(rows: Float64Array, out: Float64Array, singleThread: boolean): void; scoreBatchF32(rows: Float32Array, out: Float64Array, singleThread: boolean): void; scoreF64(features: Float64Array): number; scoreF32(features: Float32Array): number }"
+    )]
+    pub fn fast_calls(&self, env: Env) -> Result<RawValue> {
+        let entries: [(&CStr, Callback); 4] = [
+            (c"scoreBatchF64", score_batch_f64),
+            (c"scoreBatchF32", score_batch_f32),
+            (c"scoreF64", score_f64),
+            (c"scoreF32", score_f32),
+        ];
         let raw_env = env.raw();
-        let model = Box::into_raw(Box::new(Arc::clone(self.model())));
         let mut object = ptr::null_mut();
-        // SAFETY: N-API calls on the JS thread; on failure before the wrap succeeds the box is
-        // reclaimed here, after it the finalizer owns it.
+        // SAFETY: N-API calls on the JS thread.
         unsafe {
-            if let Err(err) = status_error(
-                sys::napi_create_object(raw_env, &mut object),
-                "a model handle",
-            ) {
-                drop(Box::from_raw(model));
-                return Err(err);
-            }
-            let status = sys::napi_wrap(
-                raw_env,
-                object,
-                model.cast(),
-                Some(drop_handle),
-                ptr::null_mut(),
-                ptr::null_mut(),
-            );
-            if let Err(err) = status_error(status, "a model handle") {
-                drop(Box::from_raw(model));
-                return Err(err);
-            }
             status_error(
-                sys::napi_type_tag_object(raw_env, object, &HANDLE_TAG),
-                "a model handle tag",
+                sys::napi_create_object(raw_env, &mut object),
+                "the fast-call table",
             )?;
+            for (name, callback) in entries {
+                let function = bind(raw_env, name, callback, self.model())?;
+                status_error(
+                    sys::napi_set_named_property(raw_env, object, name.as_ptr(), function),
+                    "a fast-call property",
+                )?;
+            }
         }
         Ok(RawValue(object))
     }
