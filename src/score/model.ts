@@ -151,7 +151,9 @@ export class RiskModel {
 
   /**
    * `scoreBatch` off the JavaScript thread. Abortable with `signal`, before it starts and while it
-   * runs (the kernel checks between chunks of 8,192 rows). Always rejects, never throws.
+   * runs (the kernel checks between chunks of 8,192 rows). Always rejects, never throws. Batches
+   * of at most 32,768 values are scored before the promise is returned (less work than a round
+   * trip to a worker thread).
    *
    * Memory: rows in an ordinary ArrayBuffer are copied before native code reads them, 8 MiB at a
    * time; up to 16 MiB are copied before this returns (a snapshot), larger inputs as the call
