@@ -20,7 +20,8 @@ export declare class CancelToken {
 
 /**
  * A risk model held natively: weights and threshold are validated once and kept for the
- * object's life. The public `RiskModel` class of the facade wraps it.
+ * object's life. The public `RiskModel` class of the facade wraps it. Sync scoring goes through
+ * `fastCalls()` (see `fast.rs`); the methods here are the async ones.
  */
 export declare class NativeRiskModel {
   /**
@@ -33,17 +34,6 @@ export declare class NativeRiskModel {
   /** Number of features per vector (D). */
   get features(): number
   get threshold(): number
-  /** Scores one feature vector of length D. */
-  scoreF64(features: Float64Array): number
-  /** Scores one Float32Array feature vector of length D (read as f32, computed in f64). */
-  scoreF32(features: Float32Array): number
-  /**
-   * Scores a row-major N x D batch into `out` (length N) on the calling thread, using the pool
-   * for large batches unless `singleThread`.
-   */
-  scoreBatchF64(rows: Float64Array, out: Float64Array, singleThread: boolean): void
-  /** `scoreBatchF64` for Float32Array rows, read without a conversion copy. */
-  scoreBatchF32(rows: Float32Array, out: Float64Array, singleThread: boolean): void
   /**
    * Scores a batch on a libuv worker thread. The rows are copied before this returns, so the
    * caller may mutate, transfer or detach them immediately; resolves to a new Float64Array.

@@ -3,7 +3,7 @@ use crate::cancel::CancelToken;
 use crate::error::{Code, guard, guard_task, kernel_error, task_error};
 use hotpath_kernels::score::{RiskModel, Threads};
 use napi::Result;
-use napi::bindgen_prelude::{AsyncTask, Float32Array, Float64Array, Float64ArraySlice};
+use napi::bindgen_prelude::{AsyncTask, Float32Array, Float64Array};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -17,7 +17,8 @@ fn threads(single_thread: bool) -> Threads {
 }
 
 /// A risk model held natively: weights and threshold are validated once and kept for the
-/// object's life. The public `RiskModel` class of the facade wraps it.
+/// object's life. The public `RiskModel` class of the facade wraps it. Sync scoring goes through
+/// `fastCalls()` (see `fast.rs`); the methods here are the async ones.
 #[napi]
 pub struct NativeRiskModel {
     model: Arc<RiskModel>,
@@ -44,55 +45,6 @@ impl NativeRiskModel {
     #[napi(getter)]
     pub fn threshold(&self) -> f64 {
         self.model.threshold()
-    }
-
-    /// Scores one feature vector of length D.
-    #[napi]
-    pub fn score_f64(&self, features: &[f64]) -> Result<f64, Code> {
-        guard(|| self.model.score(features).map_err(kernel_error))
-    }
-
-    /// Scores one Float32Array feature vector of length D (read as f32, computed in f64).
-    #[napi]
-    pub fn score_f32(&self, features: &[f32]) -> Result<f64, Code> {
-        guard(|| self.model.score(features).map_err(kernel_error))
-    }
-
-    /// Scores a row-major N x D batch into `out` (length N) on the calling thread, using the pool
-    /// for large batches unless `singleThread`.
-    #[napi]
-    pub fn score_batch_f64(
-        &self,
-        rows: &[f64],
-        mut out: Float64ArraySlice,
-        single_thread: bool,
-    ) -> Result<(), Code> {
-        // SAFETY: a sync call runs on the JS thread, so no JavaScript can touch `out` while it is
-        // borrowed, and the facade rejects an `out` that overlaps `rows`.
-        let out = unsafe { out.as_mut() };
-        guard(|| {
-            self.model
-                .score_batch(rows, out, threads(single_thread), &Default::default())
-                .map_err(kernel_error)
-        })
-    }
-
-    /// `scoreBatchF64` for Float32Array rows, read without a conversion copy.
-    #[napi]
-    pub fn score_batch_f32(
-        &self,
-        rows: &[f32],
-        mut out: Float64ArraySlice,
-        single_thread: bool,
-    ) -> Result<(), Code> {
-        // SAFETY: a sync call runs on the JS thread, so no JavaScript can touch `out` while it is
-        // borrowed, and the facade rejects an `out` that overlaps `rows`.
-        let out = unsafe { out.as_mut() };
-        guard(|| {
-            self.model
-                .score_batch(rows, out, threads(single_thread), &Default::default())
-                .map_err(kernel_error)
-        })
     }
 
     /// Scores a batch on a libuv worker thread. The rows are copied before this returns, so the
