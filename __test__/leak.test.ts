@@ -1,13 +1,15 @@
 /**
  * Leak check in a child process started with --expose-gc (fixture __test__/fixtures/leak.mjs,
- * importing the built dist/index.js): 1,000,000 calls in total of score (400k), scoreBatch
- * (500k, 16-row batches, with and without `out`, f64 and f32) and scoreBatchAsync (100k calls of
- * 16-row batches, 100 concurrent at a time). RSS is measured after a warm-up and at the end, each
- * after gc().
+ * importing the built dist/index.js): 1,000,000 calls in total of score (400k, half of them
+ * native on a 256-feature model), scoreBatch (500k, 16-row batches through the native fast path,
+ * with and without `out`, f64 and f32) and scoreBatchAsync (100k calls of 1,700-row batches
+ * through the native async task: copied f64 and f32 rows, SharedArrayBuffer rows; 100 concurrent
+ * at a time). RSS is measured after a warm-up and at the end, each after gc().
  *
  * Bound: RSS may grow by less than 64 MiB between warm-up and end. Leaking the rows each async
- * call copies (2.5 KiB x 90k measured calls = 220 MiB), or any allocation of 80 bytes or more
- * per call over the 900k measured calls (69 MiB), exceeds it.
+ * call copies (133-266 KiB x 90k measured calls, over 10 GiB), a result array (13 KiB per async
+ * call), or any allocation of 80 bytes or more per call over the 900k measured calls (69 MiB),
+ * exceeds it.
  */
 import { describe, expect, it } from 'vitest'
 import { distIndexUrl, fixture, lastJson, requireDist, runNode } from './helpers/runtime.js'
