@@ -1,7 +1,8 @@
 /**
  * Streaming over batch kernels: items are gathered into batches, up to `concurrency` batches run
- * at once, and outputs come out in input order. Memory stays bounded by
- * `batchSize * (concurrency + 1)` items plus the readable side's buffer.
+ * at once, and outputs come out in input order. Batches small enough to compute on the spot are
+ * emitted at once. Memory stays bounded by `batchSize * (concurrency + 1)` items plus the
+ * buffers (one batch of input, two of output).
  */
 import { Transform, type TransformCallback } from 'node:stream'
 
@@ -11,8 +12,11 @@ export interface BatchSink<In, Out> {
   add(item: In): void
   /** Items in the open batch. */
   readonly size: number
-  /** Closes the open batch, starts computing it and returns its outputs, one per item. */
-  seal(): Promise<ArrayLike<Out>>
+  /**
+   * Closes the open batch and returns its outputs, one per item: directly when the batch is small
+   * enough to compute on the spot, or as a promise when it runs off the JS thread.
+   */
+  seal(): ArrayLike<Out> | Promise<ArrayLike<Out>>
 }
 
 export interface BatchStreamOptions {
@@ -27,8 +31,9 @@ export class OrderedBatchTransform<In, Out> extends Transform {
   readonly #inflight: Promise<ArrayLike<Out>>[] = []
 
   constructor(sink: BatchSink<In, Out>, options: BatchStreamOptions) {
-    // The readable side holds at most one batch of outputs before backpressure applies.
-    super({ objectMode: true, highWaterMark: options.batchSize })
+    // Room for one batch of input and two of output, so a batch emitted at once does not stall
+    // the next one; memory stays bounded by a few batches.
+    super({ objectMode: true, writableHighWaterMark: options.batchSize, readableHighWaterMark: 2 * options.batchSize })
     this.#sink = sink
     this.#options = options
   }
@@ -49,6 +54,10 @@ export class OrderedBatchTransform<In, Out> extends Transform {
     else this.#emitHead().then(() => callback(), callback)
   }
 
+  #push(outputs: ArrayLike<Out>): void {
+    for (let i = 0; i < outputs.length; i++) this.push(outputs[i])
+  }
+
   override _flush(callback: TransformCallback): void {
     if (this.#sink.size > 0) this.#dispatch()
     const drain = async (): Promise<void> => {
@@ -58,7 +67,13 @@ export class OrderedBatchTransform<In, Out> extends Transform {
   }
 
   #dispatch(): void {
-    const batch = this.#sink.seal()
+    const sealed = this.#sink.seal()
+    if (!(sealed instanceof Promise) && this.#inflight.length === 0) {
+      // Computed on the spot and nothing ahead of it: emit now, no batch to wait for.
+      this.#push(sealed)
+      return
+    }
+    const batch = Promise.resolve(sealed)
     // Rejections are delivered through #emitHead; this only keeps them from being reported as
     // unhandled while the batch waits its turn.
     batch.catch(() => {})
@@ -68,7 +83,6 @@ export class OrderedBatchTransform<In, Out> extends Transform {
   async #emitHead(): Promise<void> {
     const head = this.#inflight.shift()
     if (!head) return
-    const outputs = await head
-    for (let i = 0; i < outputs.length; i++) this.push(outputs[i])
+    this.#push(await head)
   }
 }

@@ -49,3 +49,23 @@ export function interleavedMedians(tasks: Record<string, () => unknown>, rounds:
     }),
   )
 }
+
+/** {@link interleavedMedians} for async tasks: median milliseconds of one run of each. */
+export async function interleavedMediansAsync(tasks: Record<string, () => Promise<unknown>>, rounds: number): Promise<Record<string, number>> {
+  const names = Object.keys(tasks)
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
+  for (const name of names) await tasks[name]()
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) {
+      const start = performance.now()
+      await tasks[name]()
+      samples[name].push(performance.now() - start)
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      const sorted = samples[name].sort((a, b) => a - b)
+      return [name, sorted[sorted.length >> 1]]
+    }),
+  )
+}

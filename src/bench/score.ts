@@ -4,12 +4,12 @@
  * thread and on all threads, f32 input, async and stream. Everything runs in this process on the
  * same inputs, and every figure is also reported as a ratio to the reference measured in the run.
  */
-import { Readable, Writable } from 'node:stream'
+import { Readable, Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { native } from '../native.js'
 import { scoreRow, scoreRows } from '../reference/score.js'
 import { RiskModel } from '../score/index.js'
-import { interleavedMedians, medians, sink } from './measure.js'
+import { interleavedMedians, interleavedMediansAsync, medians, sink } from './measure.js'
 
 export interface BenchResult {
   section: 'single call' | 'dispatch' | 'throughput'
@@ -90,7 +90,18 @@ async function singleCalls(d: number, tasks: Array<'reference' | 'native' | 'dis
   return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, v / SINGLE_CALLS_PER_SAMPLE]))
 }
 
-async function streamOnce(model: RiskModel, rows: Float64Array, d: number): Promise<void> {
+/** The pure-JS equivalent of `scoreStream`: an object-mode Transform scoring each vector as it comes. */
+function referenceStream(weights: Float64Array): Transform {
+  return new Transform({
+    objectMode: true,
+    highWaterMark: 4096,
+    transform(vector: Float64Array, _encoding, callback) {
+      callback(null, scoreRow(vector, 0, weights, 0.5))
+    },
+  })
+}
+
+async function streamOnce(scorer: Transform, rows: Float64Array, d: number): Promise<void> {
   const n = rows.length / d
   let received = 0
   await pipeline(
@@ -99,7 +110,7 @@ async function streamOnce(model: RiskModel, rows: Float64Array, d: number): Prom
         for (let r = 0; r < n; r++) yield rows.subarray(r * d, (r + 1) * d)
       })(),
     ),
-    model.scoreStream({ batchSize: 4096, concurrency: 2 }),
+    scorer,
     new Writable({
       objectMode: true,
       highWaterMark: 4096,
@@ -169,7 +180,13 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
       },
       budget,
     )
-    const streamMs = await medians({ stream: () => streamOnce(model, rows, d) }, { time: 0, iterations: big ? 1 : 3 })
+    const streamMs = await interleavedMediansAsync(
+      {
+        'stream, reference (JS Transform)': () => streamOnce(referenceStream(weights), rows, d),
+        stream: () => streamOnce(model.scoreStream(), rows, d),
+      },
+      big ? 1 : n > 100_000 ? 3 : 7,
+    )
     for (const [name, m] of Object.entries({ ...ms, ...streamMs })) results.push(result('throughput', name, n, d, m, ms.reference))
   }
   return results

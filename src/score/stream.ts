@@ -1,7 +1,7 @@
 /** The batch sink that connects `RiskModel.scoreStream` to the generic ordered batch stream. */
 import type { BatchSink } from '../stream.js'
 import type { NumericVector } from '../validate.js'
-import type { ScoreEngine } from './engine.js'
+import { ASYNC_INLINE_MAX_VALUES, type ScoreEngine } from './engine.js'
 import { checkVector } from './input.js'
 
 /** Copies each written vector into the open batch; sealing scores the batch off the JS thread. */
@@ -13,7 +13,10 @@ export function vectorSink(engine: ScoreEngine, batchSize: number): BatchSink<Nu
   return {
     add(vector) {
       checkVector(vector, `vector[${index++}]`, d)
-      rows.set(vector, size * d)
+      // An element loop: for the short vectors streams carry, TypedArray.prototype.set costs more
+      // in call overhead than the copy itself.
+      const at = size * d
+      for (let i = 0; i < d; i++) rows[at + i] = vector[i]
       size++
     },
     get size() {
@@ -21,8 +24,15 @@ export function vectorSink(engine: ScoreEngine, batchSize: number): BatchSink<Nu
     },
     seal() {
       const batch = rows.subarray(0, size * d)
+      const n = size
       rows = new Float64Array(batchSize * d)
       size = 0
+      if (batch.length <= ASYNC_INLINE_MAX_VALUES) {
+        // As in scoreBatchAsync: less work than a round trip to a worker thread.
+        const out = new Float64Array(n)
+        engine.scoreMatrix(batch, out, true)
+        return out
+      }
       return engine.scoreMatrixAsync(batch, undefined, { parallel: true, signal: undefined, privateRows: true })
     },
   }
