@@ -4,17 +4,13 @@
 //! eight row sums, and the logistic stage runs on that vector with the AVX-512 `exp`.
 #![cfg(target_arch = "x86_64")]
 
+use super::PREFETCH_DISTANCE;
 use super::Sample;
 use crate::math::exp_avx512::exp8;
+use crate::simd::prefetch_ahead;
 use std::arch::x86_64::*;
 
 const BLOCK: usize = 8;
-/// Rows this far ahead (in bytes) are prefetched while a block computes. Batches larger than the
-/// caches are read from DRAM, and the hardware prefetcher alone left the kernel at ~60% of the
-/// machine's read bandwidth; prefetching 8 KiB ahead (six 20-feature f64 blocks) measured +40%
-/// on 500,000 x 20 f64 and +45% on f32 (`examples/score_speed.rs`; 2, 4, 16 and 32 KiB were no
-/// better).
-const PREFETCH_DISTANCE: usize = 8192;
 
 /// # Safety
 /// The CPU must support AVX-512 F/DQ/VL, AVX2 and FMA, and `rows.len() == out.len() * weights.len()`.
@@ -24,17 +20,11 @@ pub unsafe fn score_rows<T: Sample>(rows: &[T], weights: &[f64], threshold: f64,
     debug_assert_eq!(rows.len(), out.len() * d);
     let full_blocks = out.len() / BLOCK;
     let block_bytes = BLOCK * d * std::mem::size_of::<T>();
-    let rows_end = rows.as_ptr_range().end as usize;
+    let rows_end = rows.as_ptr_range().end.cast::<u8>();
     for block in 0..full_blocks {
         let first = block * BLOCK;
-        let ahead =
-            rows.as_ptr() as usize + (first * d) * std::mem::size_of::<T>() + PREFETCH_DISTANCE;
-        let mut line = ahead;
-        while line < ahead + block_bytes && line < rows_end {
-            // A prefetch is only a hint and never faults; the address stays inside `rows` anyway.
-            _mm_prefetch::<_MM_HINT_T0>(line as *const i8);
-            line += 64;
-        }
+        let block_start = rows[first * d..].as_ptr().cast::<u8>();
+        prefetch_ahead(block_start, PREFETCH_DISTANCE, block_bytes, rows_end);
         // SAFETY: rows first..first+8 exist (full block), the CPU features are the caller's contract.
         let sums = unsafe { block_sums(rows.as_ptr().add(first * d), BLOCK, weights) };
         let scores = logistic(sums, threshold);

@@ -2,8 +2,9 @@
 //! sum of squares, then per tile of rows the sqrt/exp/logistic stage across rows with the
 //! branch-free [`crate::math::exp::exp`]. Compiled twice: for the baseline target and, behind
 //! runtime detection, for AVX2 + FMA.
-use super::Sample;
+use super::{PREFETCH_DISTANCE, Sample};
 use crate::math::exp::exp;
+use crate::simd::prefetch_ahead;
 
 /// Rows per tile: the tile's partial sums stay in L1 between the two stages.
 pub const TILE_ROWS: usize = 256;
@@ -41,8 +42,11 @@ pub(super) fn logistic_in_place(sums: &mut [f64], threshold: f64) {
 #[inline(always)]
 fn score_rows_impl<T: Sample>(rows: &[T], weights: &[f64], threshold: f64, out: &mut [f64]) {
     let d = weights.len();
+    let row_bytes = std::mem::size_of_val(&rows[..d.min(rows.len())]);
+    let rows_end = rows.as_ptr_range().end.cast::<u8>();
     for (row_tile, out_tile) in rows.chunks(TILE_ROWS * d).zip(out.chunks_mut(TILE_ROWS)) {
         for (row, o) in row_tile.chunks_exact(d).zip(out_tile.iter_mut()) {
+            prefetch_ahead(row.as_ptr().cast(), PREFETCH_DISTANCE, row_bytes, rows_end);
             *o = sum_squares_row(row, weights);
         }
         logistic_in_place(out_tile, threshold);
