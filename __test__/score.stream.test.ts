@@ -2,7 +2,7 @@
  * scoreStream (an object-mode Transform with backpressure and bounded memory) and scoreIterable
  * (an async generator over any (async) iterable): order, shapes, batching, abort and clean-up.
  */
-import { once } from 'node:events'
+import { getEventListeners, once } from 'node:events'
 import { Readable, Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -320,5 +320,16 @@ describe('scoreIterable', () => {
       (e: unknown) => e,
     )
     expectErrorShape(error, ABORTED)
+  })
+})
+
+describe('AbortSignal listeners', () => {
+  it('a signal reused across many iterations and async calls keeps no listener once they finish', async () => {
+    const controller = new AbortController()
+    for (let i = 0; i < 20; i++) {
+      await collectScores(model.scoreIterable([Array.from(makeRows(1, D, i))], { signal: controller.signal }))
+      await model.scoreBatchAsync(makeRows(5000, D, i), { signal: controller.signal })
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
   })
 })

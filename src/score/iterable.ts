@@ -23,9 +23,10 @@ function puller(source: IterableSource, signal: AbortSignal | undefined) {
   const iterator: Iterator<IterableItem> | AsyncIterator<IterableItem> =
     Symbol.asyncIterator in source ? (source as AsyncIterable<IterableItem>)[Symbol.asyncIterator]() : (source as Iterable<IterableItem>)[Symbol.iterator]()
   let aborted: Promise<never> | undefined
+  let onAbort: (() => void) | undefined
   if (signal) {
     aborted = new Promise<never>((_, reject) => {
-      const onAbort = (): void => reject(abortErrorFor(signal))
+      onAbort = (): void => reject(abortErrorFor(signal))
       if (signal.aborted) onAbort()
       else signal.addEventListener('abort', onAbort, { once: true })
     })
@@ -41,6 +42,8 @@ function puller(source: IterableSource, signal: AbortSignal | undefined) {
      * settles `return()` only after that await, which would defeat an abort.
      */
     close: (): void => {
+      // A long-lived signal must not keep a listener per finished iteration.
+      if (signal && onAbort) signal.removeEventListener('abort', onAbort)
       try {
         Promise.resolve(iterator.return?.()).catch(() => {})
       } catch {
