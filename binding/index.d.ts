@@ -35,12 +35,12 @@ export declare class NativeRiskModel {
   get features(): number
   get threshold(): number
   /**
-   * Scores a batch on a libuv worker thread. The rows are copied before this returns, so the
-   * caller may mutate, transfer or detach them immediately; resolves to a new Float64Array.
+   * Scores rows copied earlier by `prepareRowsF64`/`prepareRowsF32` on a libuv worker thread;
+   * resolves to a new Float64Array. Copying and scheduling are separate steps so that the
+   * facade can copy at call time (its snapshot) and still queue the work behind its own limit
+   * on libuv threads.
    */
-  scoreBatchF64Async(rows: Float64Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
-  /** `scoreBatchF64Async` for Float32Array rows (copied as f32). */
-  scoreBatchF32Async(rows: Float32Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
+  scorePreparedAsync(prepared: PreparedRows, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
   /**
    * Zero-copy async batch: the task keeps a reference to `rows` and reads it in place on a
    * worker thread. Only for memory JavaScript cannot detach or transfer while the task runs:
@@ -52,6 +52,9 @@ export declare class NativeRiskModel {
   /** `scoreBatchF64PinnedAsync` for Float32Array rows. */
   scoreBatchF32PinnedAsync(rows: Float32Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
 }
+
+/** A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`. */
+export declare class PreparedRows {}
 
 /**
  * Panics inside native code on purpose. Tests use it to prove that a panic becomes an
@@ -75,3 +78,9 @@ export interface NativeInfo {
   /** Version of the native crate. */
   version: string
 }
+
+/** Copies Float32Array rows now (as f32). */
+export declare function prepareRowsF32(rows: Float32Array): PreparedRows
+
+/** Copies Float64Array rows now; JavaScript may then change or detach the original freely. */
+export declare function prepareRowsF64(rows: Float64Array): PreparedRows

@@ -773,10 +773,13 @@ if (
   }
 }
 
-const { CancelToken, NativeRiskModel, debugPanic, debugPanicAsync, nativeInfo } = nativeBinding
+const { CancelToken, NativeRiskModel, PreparedRows, debugPanic, debugPanicAsync, nativeInfo, prepareRowsF32, prepareRowsF64 } = nativeBinding
 export { CancelToken }
 export { NativeRiskModel }
+export { PreparedRows }
 export { debugPanic }
 export { debugPanicAsync }
 export { nativeInfo }
+export { prepareRowsF32 }
+export { prepareRowsF64 }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -106,6 +106,10 @@ export function fromNative(error: unknown, signal?: AbortSignal): Error {
   if (!(error instanceof Error)) return new HotpathInternalError(`hotpath internal error: ${String(error)}`)
   const code = (error as { code?: unknown }).code
   switch (code) {
+    case 'ERR_INVALID_ARG_TYPE':
+    case 'ObjectExpected':
+    case 'NumberExpected':
+      return new InvalidArgTypeError(error.message)
     case 'ERR_INVALID_ARG_VALUE':
     case 'InvalidArg':
       return new InvalidArgValueError(error.message)

@@ -16,7 +16,15 @@ export interface PlatformInfo {
   libc: string
 }
 
+let detected: PlatformInfo | undefined
+
+/** Detected once: `process.report` takes milliseconds, and the answer cannot change. */
 export function detectPlatform(): PlatformInfo {
+  detected ??= readPlatform()
+  return { ...detected }
+}
+
+function readPlatform(): PlatformInfo {
   let libc = 'n/a'
   if (process.platform === 'linux') {
     const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string }; sharedObjects?: string[] } | undefined

@@ -1,17 +1,46 @@
 /** Argument checks shared by every kernel's facade. Each throws the typed errors of `errors.ts`. */
+import { types } from 'node:util'
 import { invalidType, invalidValue, outOfRange } from './errors.js'
 
 export type FloatArray = Float64Array | Float32Array
 /** A single vector of numbers as hotpath accepts it. */
 export type NumericVector = readonly number[] | Float64Array | Float32Array
 
+/**
+ * Whether `value` really is a Float64Array or Float32Array (by its internal slot, like Node core:
+ * subclasses and arrays from other realms count; proxies and objects that only borrow the
+ * prototype do not).
+ */
 export function isFloatArray(value: unknown): value is FloatArray {
-  return value instanceof Float64Array || value instanceof Float32Array
+  return types.isFloat64Array(value) || types.isFloat32Array(value)
 }
 
-/** Whether JavaScript can detach or transfer the memory behind `view`. */
+// The built-in accessors of %TypedArray%.prototype. A subclass or an own property can shadow
+// `buffer`, `byteOffset` or `length`; decisions about memory must not trust what they report.
+const typedArrayPrototype = Object.getPrototypeOf(Float64Array.prototype) as object
+function intrinsicGetter<T>(name: string): (view: ArrayBufferView) => T {
+  const get = Object.getOwnPropertyDescriptor(typedArrayPrototype, name)!.get!
+  return (view) => get.call(view) as T
+}
+const bufferOf = intrinsicGetter<ArrayBufferLike>('buffer')
+const byteOffsetOf = intrinsicGetter<number>('byteOffset')
+/** The element count of a typed array as the engine sees it (0 once detached or out of bounds). */
+export const lengthOf = intrinsicGetter<number>('length')
+
+/**
+ * A plain Float64Array/Float32Array over exactly the memory of `view`, built from the built-in
+ * accessors: what native code will read, whatever `view`'s own properties claim. A plain view is
+ * returned as is.
+ */
+export function plainView<T extends FloatArray>(view: T): T {
+  const Plain = types.isFloat64Array(view) ? Float64Array : Float32Array
+  if (Object.getPrototypeOf(view) === Plain.prototype && !Object.hasOwn(view, 'buffer') && !Object.hasOwn(view, 'length') && !Object.hasOwn(view, 'byteOffset')) return view
+  return new Plain(bufferOf(view) as ArrayBuffer, byteOffsetOf(view), lengthOf(view)) as T
+}
+
+/** Whether JavaScript can detach, transfer or shrink the memory behind `view`. */
 export function isDetachable(view: ArrayBufferView): boolean {
-  return !(typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer)
+  return !types.isSharedArrayBuffer(bufferOf(view))
 }
 
 /** `undefined` becomes `{}`; anything but a plain object is a TypeError. */
@@ -35,9 +64,9 @@ export function integerInRange(value: unknown, name: string, min: number, max = 
   return value
 }
 
-export function nonNegativeNumber(value: unknown, name: string): number {
+export function nonNegativeNumber(value: unknown, name: string, max = Number.MAX_VALUE): number {
   if (typeof value !== 'number') throw invalidType(name, 'of type number', value)
-  if (!(value >= 0) || !Number.isFinite(value)) throw outOfRange(name, 'a finite number >= 0', value)
+  if (!(value >= 0) || !(value <= max)) throw outOfRange(name, `a number >= 0 and <= ${max}`, value)
   return value
 }
 
@@ -66,11 +95,13 @@ export function finiteVector(value: unknown, name: string): Float64Array {
 }
 
 /** Rejects two views whose bytes overlap: native code must not read what it is writing. */
-export function assertNoOverlap(a: ArrayBufferView, aName: string, b: ArrayBufferView, bName: string): void {
-  if (a.buffer !== b.buffer) return
-  const aEnd = a.byteOffset + a.byteLength
-  const bEnd = b.byteOffset + b.byteLength
-  if (a.byteOffset < bEnd && b.byteOffset < aEnd && a.byteLength > 0 && b.byteLength > 0) {
-    throw invalidValue(bName, `memory that does not overlap "${aName}"`, `a view sharing bytes ${Math.max(a.byteOffset, b.byteOffset)}..${Math.min(aEnd, bEnd)} of the same buffer`)
+export function assertNoOverlap(a: FloatArray, aName: string, b: FloatArray, bName: string): void {
+  if (bufferOf(a) !== bufferOf(b)) return
+  const aStart = byteOffsetOf(a)
+  const bStart = byteOffsetOf(b)
+  const aEnd = aStart + lengthOf(a) * a.BYTES_PER_ELEMENT
+  const bEnd = bStart + lengthOf(b) * b.BYTES_PER_ELEMENT
+  if (aStart < bEnd && bStart < aEnd && aEnd > aStart && bEnd > bStart) {
+    throw invalidValue(bName, `memory that does not overlap "${aName}"`, `a view sharing bytes ${Math.max(aStart, bStart)}..${Math.min(aEnd, bEnd)} of the same buffer`)
   }
 }

@@ -3,10 +3,12 @@
  * decides per call whether JavaScript or native code runs it (sync) and how async work is cut
  * into chunks. Internal: the public API is `RiskModel`.
  */
+import { types } from 'node:util'
 import { abortErrorFor, fromNative, invalidValue } from '../errors.js'
+import { nativeTasks } from '../limit.js'
 import { native, type NativeBinding } from '../native.js'
 import { scoreRow, scoreRows } from '../reference/score.js'
-import { isDetachable, type FloatArray, type NumericVector } from '../validate.js'
+import { isDetachable, plainView, type FloatArray, type NumericVector } from '../validate.js'
 
 type NativeRiskModel = InstanceType<NativeBinding['NativeRiskModel']>
 
@@ -28,10 +30,11 @@ export const SINGLE_NATIVE_MIN_FEATURES = 128
 export const BATCH_NATIVE_MIN_VALUES = 128
 
 /**
- * Async calls copy detachable input in chunks of this many values (8 MiB of f64) on the JS
- * thread, so no single copy stalls the event loop for more than about a millisecond.
+ * Async calls copy detachable input in chunks of this many bytes on the JS thread, so no single
+ * copy holds the event loop long: a 4 MiB copy took 0.8-1.5 ms on the reference machine. Two
+ * chunks are copied before the call returns (the snapshot size, 8 MiB).
  */
-export const ASYNC_CHUNK_VALUES = 1 << 20
+export const ASYNC_CHUNK_BYTES = 4 << 20
 
 /**
  * Async calls with at most this many values are computed on the calling thread before the
@@ -77,7 +80,7 @@ export class ScoreEngine {
   scoreOne(features: NumericVector): number {
     if (this.#fast && this.weights.length >= SINGLE_NATIVE_MIN_FEATURES && (features instanceof Float64Array || features instanceof Float32Array)) {
       try {
-        return features instanceof Float64Array ? this.#fast.scoreF64(features) : this.#fast.scoreF32(features)
+        return types.isFloat64Array(features) ? this.#fast.scoreF64(features) : this.#fast.scoreF32(features as Float32Array)
       } catch (error) {
         throw fromNative(error)
       }
@@ -92,21 +95,29 @@ export class ScoreEngine {
       return
     }
     try {
-      if (rows instanceof Float64Array) this.#fast.scoreBatchF64(rows, out, !parallel)
-      else this.#fast.scoreBatchF32(rows, out, !parallel)
+      if (types.isFloat64Array(rows)) this.#fast.scoreBatchF64(rows, out, !parallel)
+      else this.#fast.scoreBatchF32(rows as Float32Array, out, !parallel)
     } catch (error) {
       throw fromNative(error)
     }
   }
 
+  /** Rows per async chunk: ASYNC_CHUNK_BYTES of this element type. */
+  #chunkRows(rows: FloatArray): number {
+    return Math.max(1, Math.floor(ASYNC_CHUNK_BYTES / (this.weights.length * rows.BYTES_PER_ELEMENT)))
+  }
+
   /**
    * A validated matrix off the JS thread. Detachable rows are copied chunk by chunk just before
-   * each chunk is handed to native code (the first two chunks, 16 MiB, before this returns its
-   * promise); private or SharedArrayBuffer rows are read in place. Without `out`, a single-chunk
-   * call returns the native result array itself.
+   * each chunk is handed to native code (the first two chunks, 8 MiB, before this returns its
+   * promise); private or SharedArrayBuffer rows are read in place. Batches of at most
+   * ASYNC_INLINE_MAX_VALUES run inline. Without `out`, a single-chunk call returns the native
+   * result array itself.
    */
-  async scoreMatrixAsync(rows: FloatArray, out: Float64Array | undefined, options: AsyncRunOptions): Promise<Float64Array> {
+  async scoreMatrixAsync(input: FloatArray, out: Float64Array | undefined, options: AsyncRunOptions): Promise<Float64Array> {
     const { parallel, signal } = options
+    // Only the built-in view of the memory is trusted from here on (see plainView).
+    const rows = plainView(input)
     const d = this.weights.length
     const total = rows.length
     const n = total / d
@@ -121,18 +132,17 @@ export class ScoreEngine {
     const onAbort = (): void => token.cancel()
     signal?.addEventListener('abort', onAbort, { once: true })
     const pinned = options.privateRows || !isDetachable(rows)
-    const chunkRows = pinned ? n : Math.max(1, Math.floor(ASYNC_CHUNK_VALUES / d))
+    const chunkRows = pinned ? n : this.#chunkRows(rows)
     const start = (from: number): Promise<Float64Array> => {
       // A detached or resized input cannot be copied as asked: say so instead of scoring garbage.
-      if (rows.length !== total) {
-        throw invalidValue('rows', `an array that keeps its ${total} values until the call settles`, `an array that was detached or resized during the call (length ${rows.length})`)
-      }
+      if (rows.length !== total) throw detachedDuringCall(total, rows.length)
       const view = rows.subarray(from * d, Math.min(n, from + chunkRows) * d)
       if (pinned) {
-        return view instanceof Float64Array ? model.scoreBatchF64PinnedAsync(view, !parallel, token) : model.scoreBatchF32PinnedAsync(view, !parallel, token)
+        return nativeTasks.run(() => (types.isFloat64Array(view) ? model.scoreBatchF64PinnedAsync(view, !parallel, token) : model.scoreBatchF32PinnedAsync(view as Float32Array, !parallel, token)))
       }
-      // These copy `view` before returning, so later changes to `rows` cannot reach the task.
-      return view instanceof Float64Array ? model.scoreBatchF64Async(view, !parallel, token) : model.scoreBatchF32Async(view, !parallel, token)
+      // Copied now, scheduled when a libuv slot is free.
+      const prepared = types.isFloat64Array(view) ? native!.prepareRowsF64(view) : native!.prepareRowsF32(view as Float32Array)
+      return nativeTasks.run(() => model.scorePreparedAsync(prepared, !parallel, token))
     }
     const inflight: { from: number; scores: Promise<Float64Array> }[] = []
     try {
@@ -167,18 +177,31 @@ export class ScoreEngine {
     }
   }
 
-  /** The fallback's async path: the reference kernel in slices, yielding to the event loop between them. */
+  /**
+   * The fallback's async path, with the native path's memory contract: the reference kernel on
+   * chunks copied just before they are scored (the first two at the call), yielding to the event
+   * loop between chunks.
+   */
   async #referenceAsync(rows: FloatArray, out: Float64Array, signal: AbortSignal | undefined): Promise<Float64Array> {
     const d = this.weights.length
-    const step = Math.max(1, Math.floor(ASYNC_CHUNK_VALUES / 8 / d))
+    const n = out.length
     const total = rows.length
-    for (let from = 0; from < out.length; from += step) {
+    const chunkRows = this.#chunkRows(rows)
+    const copy = (from: number): FloatArray => {
+      if (rows.length !== total) throw detachedDuringCall(total, rows.length)
+      return rows.slice(from * d, Math.min(n, from + chunkRows) * d)
+    }
+    const snapshot = [copy(0), n > chunkRows ? copy(chunkRows) : undefined]
+    for (let from = 0, chunk = 0; from < n; from += chunkRows, chunk++) {
       await new Promise<void>((resolve) => setImmediate(resolve))
       if (signal?.aborted) throw abortErrorFor(signal)
-      if (rows.length !== total) throw invalidValue('rows', `an array that keeps its ${total} values until the call settles`, `length ${rows.length}`)
-      const to = Math.min(out.length, from + step)
-      scoreRows(rows.subarray(from * d, to * d), this.weights, this.threshold, out.subarray(from, to))
+      const to = Math.min(n, from + chunkRows)
+      scoreRows(snapshot[chunk] ?? copy(from), this.weights, this.threshold, out.subarray(from, to))
     }
     return out
   }
+}
+
+function detachedDuringCall(total: number, now: number): RangeError {
+  return invalidValue('rows', `an array that keeps its ${total} values until the call settles`, `an array that was detached or resized during the call (length ${now})`)
 }

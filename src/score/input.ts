@@ -1,6 +1,10 @@
 /** Argument checks and conversions specific to the risk score (shapes are in units of D features). */
+import { types } from 'node:util'
 import { invalidType, invalidValue } from '../errors.js'
-import { assertNoOverlap, integerInRange, isFloatArray, optionsObject, type FloatArray, type NumericVector } from '../validate.js'
+import { assertNoOverlap, integerInRange, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray, type NumericVector } from '../validate.js'
+
+/** The most values an array of vectors may convert to: V8's limit for one typed array (2^32). */
+const MAX_MATRIX_VALUES = 2 ** 32
 
 /** A RangeError for a vector whose length is not the model's D. */
 export function lengthError(name: string, d: number, length: number): RangeError {
@@ -19,19 +23,24 @@ export function checkPlainVector(vector: unknown, name: string, d: number): asse
 /** Checks one feature vector of any accepted type. */
 export function checkVector(vector: unknown, name: string, d: number): asserts vector is NumericVector {
   if (isFloatArray(vector)) {
-    if (vector.length !== d) throw lengthError(name, d, vector.length)
+    if (lengthOf(vector) !== d) throw lengthError(name, d, lengthOf(vector))
   } else checkPlainVector(vector, name, d)
 }
 
 /** `rows` as a row-major matrix: typed arrays as they are, arrays of vectors converted once. */
 export function toMatrix(rows: unknown, d: number): FloatArray {
   if (isFloatArray(rows)) {
-    if (rows.length % d !== 0) {
-      throw invalidValue('rows', `a length that is a multiple of the model's ${d} features`, `rows.length ${rows.length}, which is not a multiple of ${d}`)
+    // Subclasses and views with shadowed properties are read through the built-in accessors.
+    const view = plainView(rows)
+    if (view.length % d !== 0) {
+      throw invalidValue('rows', `a length that is a multiple of the model's ${d} features`, `rows.length ${view.length}, which is not a multiple of ${d}`)
     }
-    return rows
+    return view
   }
   if (!Array.isArray(rows)) throw invalidType('rows', 'a Float64Array, a Float32Array or an array of feature vectors', rows)
+  if (rows.length * d > MAX_MATRIX_VALUES) {
+    throw invalidValue('rows', `at most ${MAX_MATRIX_VALUES} values in all (rows x ${d} features)`, `${rows.length} rows`)
+  }
   const matrix = new Float64Array(rows.length * d)
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i]
@@ -45,7 +54,7 @@ export function toMatrix(rows: unknown, d: number): FloatArray {
 export function outFor(rows: FloatArray, d: number, out: unknown): Float64Array {
   const n = rows.length / d
   if (out === undefined) return new Float64Array(n)
-  if (!(out instanceof Float64Array)) throw invalidType('options.out', 'an instance of Float64Array', out)
+  if (!types.isFloat64Array(out)) throw invalidType('options.out', 'an instance of Float64Array', out)
   if (out.length !== n) throw invalidValue('options.out', `a Float64Array of length ${n} (one score per row)`, `length ${out.length}`)
   assertNoOverlap(rows, 'rows', out, 'options.out')
   return out

@@ -5,7 +5,7 @@
  * chunk's rows have been read, so a source may reuse its buffer for the next item.
  */
 import { abortErrorFor, invalidType, invalidValue } from '../errors.js'
-import { isFloatArray, type FloatArray } from '../validate.js'
+import { isFloatArray, lengthOf, type FloatArray } from '../validate.js'
 import type { ScoreEngine } from './engine.js'
 import { checkPlainVector } from './input.js'
 
@@ -71,7 +71,9 @@ export async function* scoreIterable(
 
   const seal = (): void => {
     if (pendingItems.length === 0) return
-    const scores = engine.scoreMatrixAsync(pending.subarray(0, pendingRows * d), undefined, { parallel: true, signal, privateRows: true })
+    // No signal per batch: batches are small, and one abort listener per in-flight batch would
+    // pile up on a shared signal. An abort stops the iteration at the next item or output.
+    const scores = engine.scoreMatrixAsync(pending.subarray(0, pendingRows * d), undefined, { parallel: true, signal: undefined, privateRows: true })
     scores.catch(() => {})
     inflight.push({ scores, items: pendingItems })
     pending = new Float64Array(batchSize * d)
@@ -98,10 +100,11 @@ export async function* scoreIterable(
       if (done) break
       const name = `source[${index}]`
       if (isFloatArray(item)) {
-        if (item.length === 0 || item.length % d !== 0) {
-          throw invalidValue(name, `a chunk whose length is a positive multiple of the model's ${d} features`, `length ${item.length}`)
+        const length = lengthOf(item)
+        if (length === 0 || length % d !== 0) {
+          throw invalidValue(name, `a chunk whose length is a positive multiple of the model's ${d} features`, `length ${length}`)
         }
-        const k = item.length / d
+        const k = length / d
         if (k >= batchSize) {
           // Scored alone, and awaited before the next pull: its rows are copied chunk by chunk
           // while it runs, so the source must not get the chance to reuse the buffer meanwhile.

@@ -19,11 +19,14 @@ import {
   type FloatArray,
   type NumericVector,
 } from '../validate.js'
-import { scoreRow } from '../reference/score.js'
+import { scoreArrayRow, scoreRow } from '../reference/score.js'
 import { SINGLE_NATIVE_MIN_FEATURES, ScoreEngine } from './engine.js'
 import { batchingOptions, booleanOption, checkPlainVector, lengthError, outFor, toMatrix } from './input.js'
 import { scoreIterable, type IterableSource } from './iterable.js'
 import { vectorSink } from './stream.js'
+
+/** Longest delay Node timers support (2^31 - 1 ms); longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** Feature rows as `scoreBatch` accepts them. */
 export type FeatureRows = Float64Array | Float32Array | readonly NumericVector[]
@@ -75,10 +78,10 @@ export interface ScoreIterableOptions extends ScoreStreamOptions {
  */
 export class RiskModel {
   readonly #engine: ScoreEngine
-  // The single-vector path reads these on every call. They are `declare`d plain properties,
-  // created by the constructor's assignment: an emitted class field (#private or not) starts as
-  // undefined and is then overwritten, which in Node 20 makes every later read ~25 ns slower
-  // (measured 0.81x the plain JS function instead of ~1.0x, `hotpath bench` single-call table).
+  // The single-vector path reads these on every call. They are `declare`d properties defined once
+  // by the constructor: an emitted class field (#private or not) starts as undefined and is then
+  // overwritten, which in Node 20 makes every later read ~25 ns slower (measured 0.81x the plain
+  // JS function instead of ~1.0x, `hotpath bench` single-call table).
   private declare readonly scoreWeights: Float64Array
   private declare readonly scoreThreshold: number
   readonly #queue: Coalescer<Float64Array, number>
@@ -91,10 +94,11 @@ export class RiskModel {
     if (weights.length === 0) throw invalidValue('weights', 'a non-empty list of numbers', 'an empty list')
     const threshold = opts.threshold === undefined ? 0.5 : finiteNumber(opts.threshold, 'threshold')
     const maxBatch = opts.maxBatch === undefined ? 1024 : integerInRange(opts.maxBatch, 'maxBatch', 1, 1 << 24)
-    const maxWaitMs = opts.maxWaitMs === undefined ? 0 : nonNegativeNumber(opts.maxWaitMs, 'maxWaitMs')
+    const maxWaitMs = opts.maxWaitMs === undefined ? 0 : nonNegativeNumber(opts.maxWaitMs, 'maxWaitMs', MAX_TIMER_MS)
     this.#engine = new ScoreEngine(weights, threshold)
-    this.scoreWeights = weights
-    this.scoreThreshold = threshold
+    // Read-only and hidden from keys, JSON and inspection: they are internals, not API.
+    Object.defineProperty(this, 'scoreWeights', { value: weights })
+    Object.defineProperty(this, 'scoreThreshold', { value: threshold })
     this.#queue = new Coalescer((vectors) => this.#scoreQueuedBatch(vectors), { maxBatch, maxWaitMs })
   }
 
@@ -122,11 +126,17 @@ export class RiskModel {
   score(features: NumericVector): number {
     const weights = this.scoreWeights
     const d = weights.length
-    if (features instanceof Float64Array || features instanceof Float32Array) {
+    // instanceof first (cheap, the common case); isView rules out proxies and prototype-borrowers;
+    // isFloatArray admits arrays from other realms.
+    if (((features instanceof Float64Array || features instanceof Float32Array) && ArrayBuffer.isView(features)) || isFloatArray(features)) {
       if (features.length !== d) throw lengthError('features', d, features.length)
       if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
-    } else checkPlainVector(features, 'features', d)
-    return scoreRow(features, 0, weights, this.scoreThreshold)
+      return scoreRow(features, 0, weights, this.scoreThreshold)
+    }
+    if (!Array.isArray(features)) throw invalidType('features', 'an instance of Array, Float64Array or Float32Array', features)
+    if (features.length !== d) throw lengthError('features', d, features.length)
+    // Type checks and scoring in one pass over the array.
+    return scoreArrayRow(features, weights, this.scoreThreshold, 'features')
   }
 
   /**
@@ -176,7 +186,8 @@ export class RiskModel {
     const matrix = toMatrix(rows, d)
     const out = opts.out === undefined ? undefined : outFor(matrix, d, opts.out)
     if (signal?.aborted) throw abortErrorFor(signal)
-    return this.#engine.scoreMatrixAsync(matrix, out, { parallel, signal, privateRows: matrix !== rows })
+    // Only an array of vectors, converted into a fresh matrix above, is memory nobody else holds.
+    return this.#engine.scoreMatrixAsync(matrix, out, { parallel, signal, privateRows: !isFloatArray(rows) })
   }
 
   /**

@@ -9,7 +9,7 @@
 //! direct caller must not be able to crash the process) and contains panics.
 use crate::score::NativeRiskModel;
 use hotpath_kernels::KernelError;
-use hotpath_kernels::score::{RiskModel, Sample, Threads};
+use hotpath_kernels::score::{RiskModel, Sample};
 use napi::bindgen_prelude::{ToNapiValue, TypeName};
 use napi::{Env, Result, ValueType, sys};
 use napi_derive::napi;
@@ -139,18 +139,58 @@ unsafe fn arguments<'a, const N: usize>(
     Ok((model, argv))
 }
 
-/// A typed array argument of the expected element type, as a slice.
+/// Where a typed-array argument's elements are: no Rust reference is made until the caller has
+/// checked how this view relates to the others (overlap), so no two `&mut` ever alias.
+struct RawView<T> {
+    data: *mut T,
+    length: usize,
+}
+
+impl<T> RawView<T> {
+    fn byte_range(&self) -> std::ops::Range<usize> {
+        let start = self.data as usize;
+        start..start + self.length * std::mem::size_of::<T>()
+    }
+
+    fn overlaps<U>(&self, other: &RawView<U>) -> bool {
+        let (a, b) = (self.byte_range(), other.byte_range());
+        !a.is_empty() && !b.is_empty() && a.start < b.end && b.start < a.end
+    }
+
+    /// # Safety
+    /// The memory must stay valid and unwritten by anyone else for `'a`.
+    unsafe fn as_slice<'a>(&self) -> &'a [T] {
+        if self.length == 0 {
+            return &[];
+        }
+        // SAFETY: N-API reported `length` elements of T at `data`; the caller guarantees the rest.
+        unsafe { std::slice::from_raw_parts(self.data, self.length) }
+    }
+
+    /// # Safety
+    /// As [`Self::as_slice`], and no other reference to this memory may exist during `'a`.
+    unsafe fn as_mut_slice<'a>(&self) -> &'a mut [T] {
+        if self.length == 0 {
+            return &mut [];
+        }
+        // SAFETY: as above, plus the caller's exclusivity guarantee.
+        unsafe { std::slice::from_raw_parts_mut(self.data, self.length) }
+    }
+}
+
+/// A typed array argument of the expected element type.
 ///
 /// # Safety
-/// `env` must be live; the slice must not outlive the callback (the argument keeps it alive and
-/// JavaScript cannot run, so it cannot be detached, until the callback returns).
-unsafe fn typed_slice<'a, T>(
+/// `env` must be live and `value` an argument of the running callback. The memory it describes
+/// stays valid until the callback returns: the argument keeps it alive, and JavaScript cannot run
+/// (so cannot detach it) before then.
+unsafe fn typed_view<T>(
     env: sys::napi_env,
     value: sys::napi_value,
     expected: sys::napi_typedarray_type,
     name: &str,
     type_name: &str,
-) -> std::result::Result<(&'a mut [T], usize), Failure> {
+) -> std::result::Result<RawView<T>, Failure> {
     let mut kind = 0;
     let mut length = 0;
     let mut data: *mut c_void = ptr::null_mut();
@@ -172,14 +212,10 @@ unsafe fn typed_slice<'a, T>(
             "The \"{name}\" argument must be an instance of {type_name}"
         )));
     }
-    if length == 0 || data.is_null() {
-        return Ok((&mut [], 0));
-    }
-    // SAFETY: N-API reports `length` elements of T at `data`, alive for the callback.
-    Ok((
-        unsafe { std::slice::from_raw_parts_mut(data.cast::<T>(), length) },
-        data as usize,
-    ))
+    Ok(RawView {
+        data: data.cast(),
+        length: if data.is_null() { 0 } else { length },
+    })
 }
 
 /// `scoreBatch*(rows, out, singleThread)` for rows of element type T.
@@ -196,17 +232,15 @@ unsafe fn score_batch<T: Sample>(
         // SAFETY (whole block): every call works on this callback's own arguments.
         unsafe {
             let (model, [rows, out, single]) = arguments::<3>(env, info)?;
-            let (rows, rows_at) = typed_slice::<T>(env, rows, rows_type, "rows", rows_type_name)?;
-            let (out, out_at) = typed_slice::<f64>(
+            let rows = typed_view::<T>(env, rows, rows_type, "rows", rows_type_name)?;
+            let out = typed_view::<f64>(
                 env,
                 out,
                 sys::TypedarrayType::float64_array,
                 "out",
                 "Float64Array",
             )?;
-            let rows_end = rows_at + std::mem::size_of_val(rows);
-            let out_end = out_at + std::mem::size_of_val(out);
-            if !rows.is_empty() && !out.is_empty() && rows_at < out_end && out_at < rows_end {
+            if rows.overlaps(&out) {
                 return Err(KernelError::invalid(
                     "out",
                     "memory that does not overlap \"rows\"",
@@ -214,17 +248,15 @@ unsafe fn score_batch<T: Sample>(
                 )
                 .into());
             }
+            // Disjoint (checked above) and alive until the callback returns (see typed_view).
+            let (rows, out) = (rows.as_slice(), out.as_mut_slice());
             let mut single_thread = false;
             check(
                 sys::napi_get_value_bool(env, single, &mut single_thread),
                 "singleThread",
             )?;
-            let threads = if single_thread {
-                Threads::Single
-            } else {
-                Threads::Auto
-            };
-            model.score_batch(&*rows, out, threads, &Default::default())?;
+            let threads = crate::score::sync_threads(single_thread);
+            model.score_batch(rows, out, threads, &Default::default())?;
             let mut undefined = ptr::null_mut();
             check(sys::napi_get_undefined(env, &mut undefined), "result")?;
             Ok(undefined)
@@ -246,9 +278,9 @@ unsafe fn score_one<T: Sample>(
         // SAFETY (whole block): every call works on this callback's own arguments.
         unsafe {
             let (model, [features]) = arguments::<1>(env, info)?;
-            let (features, _) =
-                typed_slice::<T>(env, features, features_type, "features", type_name)?;
-            let score = model.score(&*features)?;
+            let features =
+                typed_view::<T>(env, features, features_type, "features", type_name)?.as_slice();
+            let score = model.score(features)?;
             let mut result = ptr::null_mut();
             check(sys::napi_create_double(env, score, &mut result), "result")?;
             Ok(result)

@@ -7,6 +7,7 @@ use napi::bindgen_prelude::{AsyncTask, Float32Array, Float64Array};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn threads(single_thread: bool) -> Threads {
     if single_thread {
@@ -47,27 +48,24 @@ impl NativeRiskModel {
         self.model.threshold()
     }
 
-    /// Scores a batch on a libuv worker thread. The rows are copied before this returns, so the
-    /// caller may mutate, transfer or detach them immediately; resolves to a new Float64Array.
+    /// Scores rows copied earlier by `prepareRowsF64`/`prepareRowsF32` on a libuv worker thread;
+    /// resolves to a new Float64Array. Copying and scheduling are separate steps so that the
+    /// facade can copy at call time (its snapshot) and still queue the work behind its own limit
+    /// on libuv threads.
     #[napi(ts_return_type = "Promise<Float64Array>")]
-    pub fn score_batch_f64_async(
+    pub fn score_prepared_async(
         &self,
-        rows: &[f64],
+        prepared: &mut PreparedRows,
         single_thread: bool,
         cancel: &CancelToken,
-    ) -> AsyncTask<ScoreBatchTask> {
-        self.task(Rows::OwnedF64(rows.to_vec()), single_thread, cancel)
-    }
-
-    /// `scoreBatchF64Async` for Float32Array rows (copied as f32).
-    #[napi(ts_return_type = "Promise<Float64Array>")]
-    pub fn score_batch_f32_async(
-        &self,
-        rows: &[f32],
-        single_thread: bool,
-        cancel: &CancelToken,
-    ) -> AsyncTask<ScoreBatchTask> {
-        self.task(Rows::OwnedF32(rows.to_vec()), single_thread, cancel)
+    ) -> Result<AsyncTask<ScoreBatchTask>, Code> {
+        let rows = prepared.rows.take().ok_or_else(|| {
+            napi::Error::new(
+                Code::InvalidArgValue,
+                "The \"prepared\" argument was already scored once",
+            )
+        })?;
+        Ok(self.task(rows, single_thread, cancel))
     }
 
     /// Zero-copy async batch: the task keeps a reference to `rows` and reads it in place on a
@@ -111,7 +109,30 @@ impl NativeRiskModel {
             rows,
             threads: threads(single_thread),
             abort: cancel.flag.clone(),
+            _active: ActiveTask::new(),
         })
+    }
+}
+
+/// A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`.
+#[napi]
+pub struct PreparedRows {
+    rows: Option<Rows>,
+}
+
+/// Copies Float64Array rows now; JavaScript may then change or detach the original freely.
+#[napi]
+pub fn prepare_rows_f64(rows: &[f64]) -> PreparedRows {
+    PreparedRows {
+        rows: Some(Rows::OwnedF64(rows.to_vec())),
+    }
+}
+
+/// Copies Float32Array rows now (as f32).
+#[napi]
+pub fn prepare_rows_f32(rows: &[f32]) -> PreparedRows {
+    PreparedRows {
+        rows: Some(Rows::OwnedF32(rows.to_vec())),
     }
 }
 
@@ -127,6 +148,37 @@ pub struct ScoreBatchTask {
     rows: Rows,
     threads: Threads,
     abort: hotpath_kernels::AbortFlag,
+    _active: ActiveTask,
+}
+
+/// Async score tasks alive right now (created and not yet dropped).
+static ACTIVE_TASKS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts itself in [`ACTIVE_TASKS`] for as long as it lives.
+struct ActiveTask;
+
+impl ActiveTask {
+    fn new() -> Self {
+        ACTIVE_TASKS.fetch_add(1, Ordering::Relaxed);
+        Self
+    }
+}
+
+impl Drop for ActiveTask {
+    fn drop(&mut self) {
+        ACTIVE_TASKS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// How a sync call on the JS thread may use the pool. While async tasks hold the pool, a sync call
+/// that joined it would wait behind their chunks with the event loop blocked, so it stays on the
+/// calling thread instead.
+pub(crate) fn sync_threads(single_thread: bool) -> Threads {
+    if single_thread || ACTIVE_TASKS.load(Ordering::Relaxed) > 0 {
+        Threads::Single
+    } else {
+        Threads::Auto
+    }
 }
 
 impl ScoreBatchTask {
