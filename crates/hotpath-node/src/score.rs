@@ -201,7 +201,10 @@ impl Task for ScoreBatchTask {
             Rows::OwnedF64(rows) => self.run(rows),
             Rows::OwnedF32(rows) => self.run(rows),
             // Pinned memory cannot be detached (see `score_batch_f64_pinned_async`), and the held
-            // reference keeps it alive until the task is dropped on the JS thread.
+            // reference keeps it alive until the task is dropped on the JS thread. Other threads
+            // may still write a SharedArrayBuffer meanwhile: a data race on plain f64/f32 values,
+            // which can only give those rows unspecified scores (every bit pattern is a valid
+            // float), never touch memory outside the buffer.
             Rows::PinnedF64(rows) => self.run(rows),
             Rows::PinnedF32(rows) => self.run(rows),
         })
