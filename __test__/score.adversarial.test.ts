@@ -123,8 +123,8 @@ describe('internals stay internal', () => {
 })
 
 describe('Float32 snapshot size', () => {
-  it('up to 8 MiB of f32 rows are copied before the call returns', async () => {
-    const n = 2 * Math.floor((4 << 20) / (D * 4)) // two 4 MiB chunks of whole f32 rows
+  it('up to 16 MiB of f32 rows are copied before the call returns', async () => {
+    const n = 2 * Math.floor((8 << 20) / (D * 4)) // two 8 MiB chunks of whole f32 rows
     const rows = Float32Array.from(makeRows(n, D, 7))
     const want = model.scoreBatch(rows)
     const promise = model.scoreBatchAsync(rows)

@@ -1,13 +1,13 @@
 /**
  * Async memory safety: while an async call runs, the caller may mutate, transfer or detach its
  * input. The process must never crash or read freed memory. The documented contract (README,
- * `scoreBatchAsync`): rows in an ordinary ArrayBuffer are copied 4 MiB at a time before native
- * code reads them; up to 8 MiB are copied before the call returns (a snapshot), larger inputs as
+ * `scoreBatchAsync`): rows in an ordinary ArrayBuffer are copied 8 MiB at a time before native
+ * code reads them; up to 16 MiB are copied before the call returns (a snapshot), larger inputs as
  * the call progresses, so a mutation shows in the rows not yet copied and a detach or resize
  * rejects with ERR_INVALID_ARG_VALUE. Rows in a SharedArrayBuffer are read in place (zero-copy)
  * and give correct scores when not written; a detached `out` rejects with ERR_INVALID_ARG_VALUE.
  *
- * Inputs are large (2M x 20 f64 = 320 MB, about 76 copy chunks of 4 MiB) so that the call is
+ * Inputs are large (2M x 20 f64 = 320 MB, about 38 copy chunks of 8 MiB) so that the call is
  * really running when the test detaches or mutates, and each scenario repeats several times with
  * gc pressure.
  */
@@ -93,8 +93,8 @@ describe('ordinary ArrayBuffer rows: copied before native code reads them', () =
     spare = rows
   })
 
-  it('inputs of up to 8 MiB are a snapshot: mutating or detaching them right after the call changes nothing', async () => {
-    const n = 50_000 // 8,000,000 bytes: two 4 MiB copy chunks, both copied before the call returns
+  it('inputs of up to 16 MiB are a snapshot: mutating or detaching them right after the call changes nothing', async () => {
+    const n = 100_000 // 16,000,000 bytes: two 8 MiB copy chunks, both copied before the call returns
     for (let round = 0; round < REPEAT; round++) {
       const rows = template.slice(0, n * D)
       const promise = model.scoreBatchAsync(rows, { parallel: round !== 1 })
@@ -128,7 +128,7 @@ describe('ordinary ArrayBuffer rows: copied before native code reads them', () =
         else if (!close(s, expected[i], F64_TOL)) throw new Error(`round ${round}, row ${i}: ${s} is neither ${expected[i]} nor ${mutated}`)
       }
       // Rows copied before the mutation keep their scores: at least the first two chunks.
-      expect(changed).toBeLessThan(N - 50_000)
+      expect(changed).toBeLessThan(N - 100_000)
       spare = rows
     }
   })

@@ -30,11 +30,13 @@ export const SINGLE_NATIVE_MIN_FEATURES = 128
 export const BATCH_NATIVE_MIN_VALUES = 128
 
 /**
- * Async calls copy detachable input in chunks of this many bytes on the JS thread, so no single
- * copy holds the event loop long: a 4 MiB copy took 0.8-1.5 ms on the reference machine. Two
- * chunks are copied before the call returns (the snapshot size, 8 MiB).
+ * Async calls copy detachable input in chunks of this many bytes on the JS thread. Smaller chunks
+ * hold the event loop for less time per copy (an 8 MiB copy takes 1.5-2 ms on the reference
+ * machine) but cost one more native round trip each (~0.5 ms there): 4 MiB chunks made a
+ * 100,000-row async call take 8.5-10 ms instead of 4.6 ms. Two chunks are copied before the call
+ * returns (the snapshot size, 16 MiB).
  */
-export const ASYNC_CHUNK_BYTES = 4 << 20
+export const ASYNC_CHUNK_BYTES = 8 << 20
 
 /**
  * Async calls with at most this many values are computed on the calling thread before the
@@ -109,7 +111,7 @@ export class ScoreEngine {
 
   /**
    * A validated matrix off the JS thread. Detachable rows are copied chunk by chunk just before
-   * each chunk is handed to native code (the first two chunks, 8 MiB, before this returns its
+   * each chunk is handed to native code (the first two chunks, 16 MiB, before this returns its
    * promise); private or SharedArrayBuffer rows are read in place. Batches of at most
    * ASYNC_INLINE_MAX_VALUES run inline. Without `out`, a single-chunk call returns the native
    * result array itself.
