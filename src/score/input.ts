@@ -22,7 +22,9 @@ export function checkPlainVector(vector: unknown, name: string, d: number): asse
 
 /** Checks one feature vector of any accepted type. */
 export function checkVector(vector: unknown, name: string, d: number): asserts vector is NumericVector {
-  if (isFloatArray(vector)) {
+  // The common case without a call into C++: this realm's typed arrays, not proxies.
+  const own = (vector instanceof Float64Array || vector instanceof Float32Array) && ArrayBuffer.isView(vector)
+  if (own || isFloatArray(vector)) {
     if (lengthOf(vector) !== d) throw lengthError(name, d, lengthOf(vector))
   } else checkPlainVector(vector, name, d)
 }
