@@ -4,19 +4,11 @@
  * numbers, and bad options fail with a usage error. No timing is asserted.
  */
 import { describe, expect, it } from 'vitest'
+import type { BenchResult } from '../src/bench/score.js'
 import { repoRoot, requireDist, runNode } from './helpers/runtime.js'
 
 const cli = `${repoRoot}dist/cli/index.js`
 
-interface BenchResult {
-  section: string
-  name: string
-  rows: number
-  features: number
-  medianMs: number
-  mRowsPerSec: number
-  vsReference: number
-}
 
 describe('hotpath CLI', () => {
   it('bench --json --sizes 1000 reports every case with finite positive timings', async () => {

@@ -9,28 +9,19 @@ import { describe, expect, it } from 'vitest'
 import { RiskModel } from '../src/index.js'
 import { F32_TOL, F64_TOL, assertScores, makeRows, makeWeights, reference } from './helpers/data.js'
 import { INVALID_TYPE, INVALID_VALUE, OUT_OF_RANGE, expectRejects, expectThrows } from './helpers/errors.js'
+import { newResizableBuffer, nextTurn } from './helpers/runtime.js'
 
 const D = 20
 const weights = makeWeights(D, 9)
 const model = new RiskModel({ weights, threshold: 0.3 })
 
-/** Resizable ArrayBuffers (ES2024) exist in Node 20; the project's TS lib is ES2023, hence the cast. */
-type ResizableBuffer = ArrayBuffer & { resize(byteLength: number): void }
-function resizable(bytes: number): ResizableBuffer {
-  const Ctor = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableBuffer
-  return new Ctor(bytes, { maxByteLength: bytes })
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
 
 describe('typed arrays that lie about their memory', () => {
   const n = 1_000_000
 
   it('an own `buffer` property claiming a SharedArrayBuffer does not get freeable memory read in place', async () => {
     for (let round = 0; round < 3; round++) {
-      const buffer = resizable(n * D * 8)
+      const buffer = newResizableBuffer(n * D * 8)
       const rows = new Float64Array(buffer)
       rows.fill(0.5)
       Object.defineProperty(rows, 'buffer', { value: new SharedArrayBuffer(8) })
@@ -47,7 +38,7 @@ describe('typed arrays that lie about their memory', () => {
         return new SharedArrayBuffer(8) as unknown as ArrayBuffer
       }
     }
-    const buffer = resizable(n * D * 8)
+    const buffer = newResizableBuffer(n * D * 8)
     const rows = new Lying(buffer)
     rows.fill(0.5)
     const promise = model.scoreBatchAsync(rows)

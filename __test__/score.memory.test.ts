@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RiskModel } from '../src/index.js'
 import { F32_TOL, F64_TOL, assertScores, close, fillPattern, makeWeights, reference } from './helpers/data.js'
 import { INVALID_VALUE, expectRejects } from './helpers/errors.js'
-import { detachByPostMessage, detachByStructuredClone, detachByTransfer, getGc, hasArrayBufferTransfer } from './helpers/runtime.js'
+import { detachByPostMessage, detachByStructuredClone, detachByTransfer, getGc, hasArrayBufferTransfer, newResizableBuffer, nextTurn } from './helpers/runtime.js'
 
 const D = 20
 const N = 2_000_000
@@ -46,17 +46,6 @@ function gcPressure(): () => void {
   return () => clearInterval(timer)
 }
 
-/** Resizable ArrayBuffers (ES2024) exist in Node 20; the project's TS lib is ES2023, hence the cast. */
-type ResizableBuffer = ArrayBuffer & { resize(byteLength: number): void }
-function newResizableBuffer(bytes: number): ResizableBuffer {
-  const Ctor = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableBuffer
-  return new Ctor(bytes, { maxByteLength: bytes })
-}
-
-/** Resolves after one turn of the event loop: by then the async call has started its native work. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
 
 beforeAll(() => {
   template = new Float64Array(N * D)

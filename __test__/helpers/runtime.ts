@@ -101,3 +101,17 @@ export function lastJson<T>(stdout: string): T {
   }
   throw new Error(`no JSON line in output:\n${stdout}`)
 }
+
+/** Resizable ArrayBuffers (ES2024) exist in Node 20; the project's TS lib is ES2023, hence the cast. */
+export type ResizableBuffer = ArrayBuffer & { resize(byteLength: number): void }
+
+/** A resizable ArrayBuffer of `bytes` bytes that may shrink (not grow). */
+export function newResizableBuffer(bytes: number): ResizableBuffer {
+  const Ctor = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableBuffer
+  return new Ctor(bytes, { maxByteLength: bytes })
+}
+
+/** Resolves after one turn of the event loop: by then an async call has started its native work. */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
