@@ -11,22 +11,30 @@ export function lengthError(name: string, d: number, length: number): RangeError
   return invalidValue(name, `a vector of the model's ${d} features`, `length ${length}`)
 }
 
-/** Checks that `vector` is a plain array of exactly `d` numbers. */
-export function checkPlainVector(vector: unknown, name: string, d: number): asserts vector is readonly number[] {
-  if (!Array.isArray(vector)) throw invalidType(name, 'an instance of Array, Float64Array or Float32Array', vector)
-  if (vector.length !== d) throw lengthError(name, d, vector.length)
+/**
+ * The argument name for messages: `name`, or `name[index]` for an element of a list. Built only
+ * when an error is thrown: per-item template strings cost more than the checks themselves.
+ */
+function argumentName(name: string, index: number | undefined): string {
+  return index === undefined ? name : `${name}[${index}]`
+}
+
+/** Checks that `vector` (the argument `name`, or `name[index]`) is a plain array of exactly `d` numbers. */
+export function checkPlainVector(vector: unknown, name: string, d: number, index?: number): asserts vector is readonly number[] {
+  if (!Array.isArray(vector)) throw invalidType(argumentName(name, index), 'an instance of Array, Float64Array or Float32Array', vector)
+  if (vector.length !== d) throw lengthError(argumentName(name, index), d, vector.length)
   for (let i = 0; i < vector.length; i++) {
-    if (typeof vector[i] !== 'number') throw invalidType(`${name}[${i}]`, 'of type number', vector[i])
+    if (typeof vector[i] !== 'number') throw invalidType(`${argumentName(name, index)}[${i}]`, 'of type number', vector[i])
   }
 }
 
-/** Checks one feature vector of any accepted type. */
-export function checkVector(vector: unknown, name: string, d: number): asserts vector is NumericVector {
+/** Checks one feature vector of any accepted type (the argument `name`, or `name[index]`). */
+export function checkVector(vector: unknown, name: string, d: number, index?: number): asserts vector is NumericVector {
   // The common case without a call into C++: this realm's typed arrays, not proxies.
   const own = (vector instanceof Float64Array || vector instanceof Float32Array) && ArrayBuffer.isView(vector)
   if (own || isFloatArray(vector)) {
-    if (lengthOf(vector) !== d) throw lengthError(name, d, lengthOf(vector))
-  } else checkPlainVector(vector, name, d)
+    if (lengthOf(vector) !== d) throw lengthError(argumentName(name, index), d, lengthOf(vector))
+  } else checkPlainVector(vector, name, d, index)
 }
 
 /** `rows` as a row-major matrix: typed arrays as they are, arrays of vectors converted once. */
@@ -46,7 +54,7 @@ export function toMatrix(rows: unknown, d: number): FloatArray {
   const matrix = new Float64Array(rows.length * d)
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i]
-    checkVector(row, `rows[${i}]`, d)
+    checkVector(row, 'rows', d, i)
     matrix.set(row, i * d)
   }
   return matrix

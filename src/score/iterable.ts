@@ -98,11 +98,10 @@ export async function* scoreIterable(
     for (let index = 0; ; index++) {
       const { value: item, done } = await input.next()
       if (done) break
-      const name = `source[${index}]`
       if (isFloatArray(item)) {
         const length = lengthOf(item)
         if (length === 0 || length % d !== 0) {
-          throw invalidValue(name, `a chunk whose length is a positive multiple of the model's ${d} features`, `length ${length}`)
+          throw invalidValue(`source[${index}]`, `a chunk whose length is a positive multiple of the model's ${d} features`, `length ${length}`)
         }
         const k = length / d
         if (k >= batchSize) {
@@ -118,7 +117,7 @@ export async function* scoreIterable(
         pendingRows += k
         pendingItems.push(k)
       } else {
-        checkPlainVector(item, name, d)
+        checkPlainVector(item, 'source', d, index)
         pending.set(item, pendingRows * d)
         pendingRows += 1
         pendingItems.push(-1)

@@ -12,7 +12,7 @@ export function vectorSink(engine: ScoreEngine, batchSize: number): BatchSink<Nu
   let index = 0
   return {
     add(vector) {
-      checkVector(vector, `vector[${index++}]`, d)
+      checkVector(vector, 'vector', d, index++)
       // An element loop: for the short vectors streams carry, TypedArray.prototype.set costs more
       // in call overhead than the copy itself.
       const at = size * d
@@ -25,14 +25,16 @@ export function vectorSink(engine: ScoreEngine, batchSize: number): BatchSink<Nu
     seal() {
       const batch = rows.subarray(0, size * d)
       const n = size
-      rows = new Float64Array(batchSize * d)
       size = 0
       if (batch.length <= ASYNC_INLINE_MAX_VALUES) {
-        // As in scoreBatchAsync: less work than a round trip to a worker thread.
+        // As in scoreBatchAsync: less work than a round trip to a worker thread. Scored now, so
+        // the batch buffer is free again for the next vectors.
         const out = new Float64Array(n)
         engine.scoreMatrix(batch, out, true)
         return out
       }
+      // Read later by a native task: the next vectors need a buffer of their own.
+      rows = new Float64Array(batchSize * d)
       return engine.scoreMatrixAsync(batch, undefined, { parallel: true, signal: undefined, privateRows: true })
     },
   }
