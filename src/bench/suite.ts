@@ -1,0 +1,42 @@
+/**
+ * The shape every benchmark suite after the risk score reports in, so `hotpath bench` can print
+ * and check them alike: rows grouped into tables, each row timed in the same run as its table's
+ * baseline (usually the pure-TS loop), plus the issue targets checked against this run's ratios.
+ */
+
+export interface SuiteRow {
+  /** The table this row belongs to, e.g. `'Vector f64, 10,000,000 elements'`. */
+  table: string
+  /** What was measured, e.g. `'hotpath dot'`, `'pure-TS loop'`, `'simsimd dot'`. */
+  name: string
+  /** Median milliseconds per call. */
+  medianMs: number
+  /** Throughput as text with its unit, e.g. `'14.2 GB/s'` or `'2.1 M queries/s'`. */
+  throughput?: string
+  /** Speed relative to the table's baseline row, measured in this run (higher is faster). */
+  vsBaseline?: number
+  /** Anything the reader must know to compare fairly (precision, border handling, ...). */
+  note?: string
+}
+
+export interface SuiteTarget {
+  /** What the target is about, e.g. `'dot f64 vs pure-TS loop'`. */
+  label: string
+  /** The measured ratio (or figure) from this run. */
+  value: number
+  /** The issue's target for it; `value >= goal` meets it. */
+  goal: number
+}
+
+export interface SuiteReport {
+  rows: SuiteRow[]
+  targets: SuiteTarget[]
+}
+
+export interface SuiteOptions {
+  /** Small inputs and few samples: a smoke test that finishes in seconds (used by the CLI test). */
+  quick: boolean
+  onProgress?: (message: string) => void
+}
+
+export type Suite = (options: SuiteOptions) => Promise<SuiteReport>
