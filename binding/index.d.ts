@@ -84,3 +84,24 @@ export declare function prepareRowsF32(rows: Float32Array): PreparedRows
 
 /** Copies Float64Array rows now; JavaScript may then change or detach the original freely. */
 export declare function prepareRowsF64(rows: Float64Array): PreparedRows
+
+/**
+ * Runs a vector kernel on a libuv worker thread; resolves to the reduction's value (0 for maps,
+ * which write `y`, or `x` itself for `scale`). `operation` is one of `sum`, `sumSquares`, `norm`,
+ * `dot`, `sqEuclidean` (with `y`), `scale` (factor `a`, in place), `scaleAndShift` (scale `a`,
+ * shift `b`, into `y`), `distancesFromOrigin` (into the Float64Array `y`).
+ *
+ * Only for memory JavaScript cannot detach or transfer while the task runs: the facade passes
+ * arrays backed by a SharedArrayBuffer, or copies it made itself and never hands out until the
+ * promise settles. `y` must not overlap `x` for the maps.
+ */
+export declare function vectorAsync(operation: 'sum' | 'sumSquares' | 'norm' | 'dot' | 'sqEuclidean' | 'scale' | 'scaleAndShift' | 'distancesFromOrigin', x: Float64Array | Float32Array, y: Float64Array | Float32Array | null, a: number, b: number, cancel: CancelToken): Promise<number>
+
+/**
+ * The sync vector kernels as plain N-API functions: `sum(x)`, `sumSquares(x)`, `norm(x)`,
+ * `dot(x, y)`, `sqEuclidean(x, y)` return a number; `scale(x, factor)` works in place;
+ * `scaleAndShift(x, scale, shift, out)` and `distancesFromOrigin(points, out)` fill `out`.
+ * Vectors are Float64Array or Float32Array (one type per call; `distancesFromOrigin` always
+ * writes a Float64Array).
+ */
+export declare function vectorFastCalls(): { sum(x: Float64Array | Float32Array): number; sumSquares(x: Float64Array | Float32Array): number; norm(x: Float64Array | Float32Array): number; dot(x: Float64Array | Float32Array, y: Float64Array | Float32Array): number; sqEuclidean(x: Float64Array | Float32Array, y: Float64Array | Float32Array): number; scale(x: Float64Array | Float32Array, factor: number): void; scaleAndShift(x: Float64Array | Float32Array, scale: number, shift: number, out: Float64Array | Float32Array): void; distancesFromOrigin(points: Float64Array | Float32Array, out: Float64Array): void }

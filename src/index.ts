@@ -28,5 +28,24 @@ export {
   NativeLoadError,
   OutOfRangeError,
 } from './errors.js'
+export {
+  distancesFromOrigin,
+  distancesFromOriginAsync,
+  dot,
+  dotAsync,
+  norm,
+  normAsync,
+  scale,
+  scaleAndShift,
+  scaleAndShiftAsync,
+  scaleAsync,
+  sqEuclidean,
+  sqEuclideanAsync,
+  sum,
+  sumAsync,
+  sumSquares,
+  sumSquaresAsync,
+} from './vector.js'
+export type { DistancesOptions, ScaleAndShiftOptions, Vector, VectorAsyncOptions } from './vector.js'
 export { runtimeInfo } from './info.js'
 export type { RuntimeInfo } from './info.js'

@@ -2,6 +2,15 @@
 //! fighting other rayon users in the same process over configuration, and lets `HOTPATH_THREADS`
 //! size it.
 
+/// How a kernel call may be scheduled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    /// Use the pool when the input is large enough to gain from it.
+    Auto,
+    /// Stay on the calling thread.
+    Single,
+}
+
 /// Number of worker threads the parallel kernels use.
 pub fn threads() -> usize {
     #[cfg(feature = "parallel")]

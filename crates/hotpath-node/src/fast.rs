@@ -7,102 +7,15 @@
 //! feel that difference, so these few functions bypass the glue. Everything else stays on
 //! `#[napi]`. Each entry point validates its arguments itself (the facade checks them first, but a
 //! direct caller must not be able to crash the process) and contains panics.
+use crate::raw::{Callback, Failure, RawValue, check, entry, status_error, typed_view};
 use crate::score::NativeRiskModel;
 use hotpath_kernels::KernelError;
 use hotpath_kernels::score::{RiskModel, Sample};
-use napi::bindgen_prelude::{ToNapiValue, TypeName};
-use napi::{Env, Result, ValueType, sys};
+use napi::{Env, Result, sys};
 use napi_derive::napi;
 use std::ffi::{CStr, c_void};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::sync::Arc;
-
-/// A JavaScript value produced by raw N-API calls, handed back through napi-rs unchanged.
-pub struct RawValue(sys::napi_value);
-
-impl TypeName for RawValue {
-    fn type_name() -> &'static str {
-        "object"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ToNapiValue for RawValue {
-    unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
-        Ok(val.0)
-    }
-}
-
-/// An error to throw: Node-style code, message, and whether it is a TypeError.
-struct Failure {
-    code: &'static CStr,
-    message: String,
-    type_error: bool,
-}
-
-impl Failure {
-    fn type_error(message: impl Into<String>) -> Self {
-        Self {
-            code: c"ERR_INVALID_ARG_TYPE",
-            message: message.into(),
-            type_error: true,
-        }
-    }
-}
-
-impl From<KernelError> for Failure {
-    fn from(err: KernelError) -> Self {
-        let code = match err {
-            KernelError::InvalidValue { .. } => c"ERR_INVALID_ARG_VALUE",
-            KernelError::Aborted => c"ABORT_ERR",
-        };
-        Self {
-            code,
-            message: err.to_string(),
-            type_error: false,
-        }
-    }
-}
-
-fn check(status: sys::napi_status, what: &str) -> std::result::Result<(), Failure> {
-    if status == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(Failure::type_error(format!(
-            "The \"{what}\" argument has the wrong type"
-        )))
-    }
-}
-
-/// Runs an entry point body: failures and panics become thrown JavaScript errors.
-fn entry(
-    env: sys::napi_env,
-    body: impl FnOnce() -> std::result::Result<sys::napi_value, Failure>,
-) -> sys::napi_value {
-    let failure = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(value)) => return value,
-        Ok(Err(failure)) => failure,
-        Err(payload) => Failure {
-            code: c"ERR_HOTPATH_INTERNAL",
-            message: crate::error::panic_message(&*payload),
-            type_error: false,
-        },
-    };
-    let message = std::ffi::CString::new(failure.message.replace('\0', " ")).unwrap_or_default();
-    // SAFETY: env is the live environment of this callback; both strings are NUL-terminated.
-    unsafe {
-        if failure.type_error {
-            sys::napi_throw_type_error(env, failure.code.as_ptr(), message.as_ptr());
-        } else {
-            sys::napi_throw_error(env, failure.code.as_ptr(), message.as_ptr());
-        }
-    }
-    ptr::null_mut()
-}
 
 /// Reads N arguments and the model bound to the called function.
 ///
@@ -137,85 +50,6 @@ unsafe fn arguments<'a, const N: usize>(
     // SAFETY: see the function contract.
     let model = unsafe { &**(data as *const Arc<RiskModel>) };
     Ok((model, argv))
-}
-
-/// Where a typed-array argument's elements are: no Rust reference is made until the caller has
-/// checked how this view relates to the others (overlap), so no two `&mut` ever alias.
-struct RawView<T> {
-    data: *mut T,
-    length: usize,
-}
-
-impl<T> RawView<T> {
-    fn byte_range(&self) -> std::ops::Range<usize> {
-        let start = self.data as usize;
-        start..start + self.length * std::mem::size_of::<T>()
-    }
-
-    fn overlaps<U>(&self, other: &RawView<U>) -> bool {
-        let (a, b) = (self.byte_range(), other.byte_range());
-        !a.is_empty() && !b.is_empty() && a.start < b.end && b.start < a.end
-    }
-
-    /// # Safety
-    /// The memory must stay valid and unwritten by anyone else for `'a`.
-    unsafe fn as_slice<'a>(&self) -> &'a [T] {
-        if self.length == 0 {
-            return &[];
-        }
-        // SAFETY: N-API reported `length` elements of T at `data`; the caller guarantees the rest.
-        unsafe { std::slice::from_raw_parts(self.data, self.length) }
-    }
-
-    /// # Safety
-    /// As [`Self::as_slice`], and no other reference to this memory may exist during `'a`.
-    unsafe fn as_mut_slice<'a>(&self) -> &'a mut [T] {
-        if self.length == 0 {
-            return &mut [];
-        }
-        // SAFETY: as above, plus the caller's exclusivity guarantee.
-        unsafe { std::slice::from_raw_parts_mut(self.data, self.length) }
-    }
-}
-
-/// A typed array argument of the expected element type.
-///
-/// # Safety
-/// `env` must be live and `value` an argument of the running callback. The memory it describes
-/// stays valid until the callback returns: the argument keeps it alive, and JavaScript cannot run
-/// (so cannot detach it) before then.
-unsafe fn typed_view<T>(
-    env: sys::napi_env,
-    value: sys::napi_value,
-    expected: sys::napi_typedarray_type,
-    name: &str,
-    type_name: &str,
-) -> std::result::Result<RawView<T>, Failure> {
-    let mut kind = 0;
-    let mut length = 0;
-    let mut data: *mut c_void = ptr::null_mut();
-    let mut offset = 0;
-    // SAFETY: out-pointers are valid; a null array-buffer out-pointer is allowed by N-API.
-    let status = unsafe {
-        sys::napi_get_typedarray_info(
-            env,
-            value,
-            &mut kind,
-            &mut length,
-            &mut data,
-            ptr::null_mut(),
-            &mut offset,
-        )
-    };
-    if status != sys::Status::napi_ok || kind != expected {
-        return Err(Failure::type_error(format!(
-            "The \"{name}\" argument must be an instance of {type_name}"
-        )));
-    }
-    Ok(RawView {
-        data: data.cast(),
-        length: if data.is_null() { 0 } else { length },
-    })
 }
 
 /// `scoreBatch*(rows, out, singleThread)` for rows of element type T.
@@ -255,7 +89,7 @@ unsafe fn score_batch<T: Sample>(
                 sys::napi_get_value_bool(env, single, &mut single_thread),
                 "singleThread",
             )?;
-            let threads = crate::score::sync_threads(single_thread);
+            let threads = crate::tasks::sync_threads(single_thread);
             model.score_batch(rows, out, threads, &Default::default())?;
             let mut undefined = ptr::null_mut();
             check(sys::napi_get_undefined(env, &mut undefined), "result")?;
@@ -353,18 +187,6 @@ unsafe extern "C" fn drop_model(_env: sys::napi_env, data: *mut c_void, _hint: *
     // finalizer runs once.
     drop(unsafe { Box::from_raw(data.cast::<Arc<RiskModel>>()) });
 }
-
-fn status_error(status: sys::napi_status, what: &str) -> Result<()> {
-    if status == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(napi::Error::from_reason(format!(
-            "hotpath: could not create {what} (napi status {status})"
-        )))
-    }
-}
-
-type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
 /// A JavaScript function calling `callback` with `model` bound as its data. Binding the model to
 /// the function, instead of passing a handle argument, saves the type-tag check and unwrap (two

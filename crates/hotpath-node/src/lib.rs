@@ -7,4 +7,7 @@ mod cancel;
 mod diagnostics;
 mod error;
 mod fast;
+mod raw;
 mod score;
+mod tasks;
+mod vector;

@@ -1,13 +1,13 @@
 //! Bindings for the risk-score kernel (`hotpath_kernels::score`).
 use crate::cancel::CancelToken;
 use crate::error::{Code, guard, guard_task, kernel_error, task_error};
+use crate::tasks::ActiveTask;
 use hotpath_kernels::score::{RiskModel, Threads};
 use napi::Result;
 use napi::bindgen_prelude::{AsyncTask, Float32Array, Float64Array};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn threads(single_thread: bool) -> Threads {
     if single_thread {
@@ -149,36 +149,6 @@ pub struct ScoreBatchTask {
     threads: Threads,
     abort: hotpath_kernels::AbortFlag,
     _active: ActiveTask,
-}
-
-/// Async score tasks alive right now (created and not yet dropped).
-static ACTIVE_TASKS: AtomicUsize = AtomicUsize::new(0);
-
-/// Counts itself in [`ACTIVE_TASKS`] for as long as it lives.
-struct ActiveTask;
-
-impl ActiveTask {
-    fn new() -> Self {
-        ACTIVE_TASKS.fetch_add(1, Ordering::Relaxed);
-        Self
-    }
-}
-
-impl Drop for ActiveTask {
-    fn drop(&mut self) {
-        ACTIVE_TASKS.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// How a sync call on the JS thread may use the pool. While async tasks hold the pool, a sync call
-/// that joined it would wait behind their chunks with the event loop blocked, so it stays on the
-/// calling thread instead.
-pub(crate) fn sync_threads(single_thread: bool) -> Threads {
-    if single_thread || ACTIVE_TASKS.load(Ordering::Relaxed) > 0 {
-        Threads::Single
-    } else {
-        Threads::Auto
-    }
 }
 
 impl ScoreBatchTask {

@@ -11,6 +11,8 @@ use crate::AbortFlag;
 use crate::error::KernelError;
 use crate::simd::SimdLevel;
 
+pub use crate::pool::Threads;
+
 pub use scalar::score_row as score_row_scalar;
 
 /// An input sample type: rows are read in their own width (f32 rows are never copied to f64).
@@ -85,15 +87,6 @@ const MIN_CHUNK_ROWS: usize = 1024;
 /// +40% on 500,000 x 20 f64 and +45% on f32 (`examples/score_speed.rs`; 2, 4, 16 and 32 KiB were
 /// no better).
 pub(crate) const PREFETCH_DISTANCE: usize = 8192;
-
-/// How a batch may be scheduled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Threads {
-    /// Use the pool when the batch is large enough to gain from it.
-    Auto,
-    /// Stay on the calling thread.
-    Single,
-}
 
 /// A validated model: weights and threshold, immutable after construction.
 #[derive(Clone, Debug)]

@@ -1,0 +1,160 @@
+//! Element-wise maps. Each output element is computed in f64 exactly as a JavaScript loop would
+//! (two roundings for `x * scale + shift`, no FMA contraction) and rounded once to the element
+//! type, so results equal the JS reference bit for bit at every SIMD level.
+use super::{Element, MAP_CHUNK, PARALLEL_MIN_ELEMENTS, check_lengths};
+use crate::AbortFlag;
+use crate::error::KernelError;
+use crate::pool::Threads;
+use crate::simd::SimdLevel;
+
+#[inline(always)]
+fn scale_and_shift_body<T: Element>(x: &[T], scale: f64, shift: f64, out: &mut [T]) {
+    for (o, &v) in out.iter_mut().zip(x) {
+        *o = T::from_f64(v.to_f64() * scale + shift);
+    }
+}
+
+#[inline(always)]
+fn scale_body<T: Element>(x: &mut [T], factor: f64) {
+    for v in x.iter_mut() {
+        *v = T::from_f64(v.to_f64() * factor);
+    }
+}
+
+#[inline(always)]
+fn distances_body<T: Element>(points: &[T], out: &mut [f64]) {
+    let (pairs, _) = points.as_chunks::<2>();
+    for (o, &[x, y]) in out.iter_mut().zip(pairs) {
+        let (x, y) = (x.to_f64(), y.to_f64());
+        *o = (x * x + y * y).sqrt();
+    }
+}
+
+/// Compiles each body for AVX2 and AVX-512 and picks one by the detected level.
+macro_rules! dispatch {
+    ($name:ident, $body:ident, ($($arg:ident : $ty:ty),*)) => {
+        fn $name<T: Element>($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                unsafe fn avx2<T: Element>($($arg: $ty),*) {
+                    $body($($arg),*)
+                }
+                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+                unsafe fn avx512<T: Element>($($arg: $ty),*) {
+                    $body($($arg),*)
+                }
+                let level = SimdLevel::detect();
+                if level == SimdLevel::Avx512 && level.is_supported() {
+                    // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
+                    return unsafe { avx512($($arg),*) };
+                }
+                if level == SimdLevel::Avx2 && level.is_supported() {
+                    // SAFETY: the CPU reported AVX2 and FMA.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            $body($($arg),*)
+        }
+    };
+}
+
+dispatch!(scale_and_shift_chunk, scale_and_shift_body, (x: &[T], scale: f64, shift: f64, out: &mut [T]));
+dispatch!(scale_chunk, scale_body, (x: &mut [T], factor: f64));
+dispatch!(distances_chunk, distances_body, (points: &[T], out: &mut [f64]));
+
+fn parallel(threads: Threads, len: usize) -> bool {
+    cfg!(feature = "parallel")
+        && threads == Threads::Auto
+        && len >= PARALLEL_MIN_ELEMENTS
+        && crate::pool::threads() > 1
+}
+
+/// `out[i] = x[i] * scale + shift`. `out` may not alias `x` (Rust's borrows guarantee it).
+pub fn scale_and_shift<T: Element>(
+    x: &[T],
+    scale: f64,
+    shift: f64,
+    out: &mut [T],
+    threads: Threads,
+    abort: &AbortFlag,
+) -> Result<(), KernelError> {
+    check_lengths(x.len(), out.len(), "out")?;
+    let run = |x: &[T], out: &mut [T]| -> Result<(), KernelError> {
+        abort.check()?;
+        scale_and_shift_chunk(x, scale, shift, out);
+        Ok(())
+    };
+    #[cfg(feature = "parallel")]
+    if parallel(threads, x.len()) {
+        use rayon::prelude::*;
+        return crate::pool::install(|| {
+            x.par_chunks(MAP_CHUNK)
+                .zip(out.par_chunks_mut(MAP_CHUNK))
+                .try_for_each(|(x, o)| run(x, o))
+        });
+    }
+    let _ = threads;
+    x.chunks(MAP_CHUNK)
+        .zip(out.chunks_mut(MAP_CHUNK))
+        .try_for_each(|(x, o)| run(x, o))
+}
+
+/// `x[i] = x[i] * factor`, in place.
+pub fn scale<T: Element>(
+    x: &mut [T],
+    factor: f64,
+    threads: Threads,
+    abort: &AbortFlag,
+) -> Result<(), KernelError> {
+    let run = |x: &mut [T]| -> Result<(), KernelError> {
+        abort.check()?;
+        scale_chunk(x, factor);
+        Ok(())
+    };
+    #[cfg(feature = "parallel")]
+    if parallel(threads, x.len()) {
+        use rayon::prelude::*;
+        return crate::pool::install(|| x.par_chunks_mut(MAP_CHUNK).try_for_each(run));
+    }
+    let _ = threads;
+    x.chunks_mut(MAP_CHUNK).try_for_each(run)
+}
+
+/// `out[i] = sqrt(x_i² + y_i²)` for interleaved points `[x0, y0, x1, y1, ...]`, computed as
+/// `Math.sqrt(x * x + y * y)` (so |coordinates| beyond ~1e154 overflow to Infinity, as in JS).
+pub fn distances_from_origin<T: Element>(
+    points: &[T],
+    out: &mut [f64],
+    threads: Threads,
+    abort: &AbortFlag,
+) -> Result<(), KernelError> {
+    if !points.len().is_multiple_of(2) {
+        return Err(KernelError::invalid(
+            "points",
+            "an even length (interleaved x, y pairs)",
+            format!("length {}", points.len()),
+        ));
+    }
+    check_lengths(points.len() / 2, out.len(), "out")?;
+    let run = |p: &[T], out: &mut [f64]| -> Result<(), KernelError> {
+        abort.check()?;
+        distances_chunk(p, out);
+        Ok(())
+    };
+    #[cfg(feature = "parallel")]
+    if parallel(threads, points.len()) {
+        use rayon::prelude::*;
+        return crate::pool::install(|| {
+            points
+                .par_chunks(MAP_CHUNK)
+                .zip(out.par_chunks_mut(MAP_CHUNK / 2))
+                .try_for_each(|(p, o)| run(p, o))
+        });
+    }
+    let _ = threads;
+    points
+        .chunks(MAP_CHUNK)
+        .zip(out.chunks_mut(MAP_CHUNK / 2))
+        .try_for_each(|(p, o)| run(p, o))
+}

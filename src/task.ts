@@ -1,0 +1,29 @@
+/**
+ * Runs one native async task the way every hotpath async API does: rejects at once if the signal
+ * is already aborted, waits for a slot of `nativeTasks` (half the libuv pool), cancels the native
+ * work when the signal fires (the kernel stops at its next chunk), and maps native failures to
+ * the public error classes. Never throws synchronously.
+ */
+import { abortErrorFor, fromNative } from './errors.js'
+import { nativeTasks } from './limit.js'
+import { native } from './native.js'
+
+type CancelToken = InstanceType<NonNullable<typeof native>['CancelToken']>
+
+export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (token: CancelToken) => Promise<T>): Promise<T> {
+  if (signal?.aborted) throw abortErrorFor(signal)
+  const token = new native!.CancelToken()
+  const onAbort = () => token.cancel()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await nativeTasks.run(() => {
+      if (signal?.aborted) return Promise.reject(abortErrorFor(signal))
+      return start(token)
+    })
+  } catch (error) {
+    if (signal?.aborted) throw abortErrorFor(signal)
+    throw fromNative(error, signal)
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
