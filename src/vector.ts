@@ -19,6 +19,7 @@ import { abortErrorFor, invalidType, invalidValue } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/vector.js'
 import { runNativeTask } from './task.js'
+import { types } from 'node:util'
 import { abortSignal, assertNoOverlap, isDetachable, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray } from './validate.js'
 
 /** A vector as the vector kernels accept it. */
@@ -40,31 +41,40 @@ export interface DistancesOptions {
 }
 
 /**
- * Below this many elements the pure-TS path answers (with the same bits): a native call's fixed
- * cost (~0.1-0.2 µs) is more than the loop itself. Measured by `hotpath bench` (vector dispatch).
+ * Vectors this short are reduced in pure TS, where each lane of the native order holds at most
+ * one element and the reduction is a plain sequential loop (same bits): cheaper than the native
+ * call's fixed cost. Longer ones go native. Measured by `hotpath bench` (vector dispatch).
  */
-export const VECTOR_NATIVE_MIN_ELEMENTS = 64
+export const VECTOR_SHORT_MAX_ELEMENTS = reference.LANES
 
 /** Async calls on fewer elements run inline: a libuv round trip costs more than the work. */
 const ASYNC_INLINE_MAX_ELEMENTS = 1 << 16
 
 const fast = native?.vectorFastCalls() ?? null
 
+/**
+ * `value` if it is a Float64Array or Float32Array (any realm, subclasses included). Sync paths
+ * read it through its real length (`lengthOf`) and indexed elements, which no own property or
+ * subclass can shadow; native code reads its memory directly.
+ */
 function vector(value: unknown, name: string): FloatArray {
   // This realm's typed arrays skip the C++ type check; proxies fail `isView` and fall through.
-  if (((value instanceof Float64Array || value instanceof Float32Array) && ArrayBuffer.isView(value)) || isFloatArray(value)) {
-    return plainView(value as FloatArray)
-  }
+  if (((value instanceof Float64Array || value instanceof Float32Array) && ArrayBuffer.isView(value)) || isFloatArray(value)) return value as FloatArray
   throw invalidType(name, 'an instance of Float64Array or Float32Array', value)
 }
 
-/** `y` checked against `x`: same element type, same length. */
-function pairedVector(x: FloatArray, value: unknown, name: string): FloatArray {
+function isF64(v: FloatArray): boolean {
+  return v instanceof Float64Array || (!(v instanceof Float32Array) && types.isFloat64Array(v))
+}
+
+/** `y` checked against `x` (of length `n`): same element type, same length. */
+function pairedVector(x: FloatArray, n: number, value: unknown, name: string): FloatArray {
   const y = vector(value, name)
-  if (y.BYTES_PER_ELEMENT !== x.BYTES_PER_ELEMENT) {
-    throw invalidType(name, `an instance of ${x.BYTES_PER_ELEMENT === 8 ? 'Float64Array' : 'Float32Array'}, like "x" (mixed element types are not combined)`, value)
+  if (isF64(y) !== isF64(x)) {
+    throw invalidType(name, `an instance of ${isF64(x) ? 'Float64Array' : 'Float32Array'}, like "x" (mixed element types are not combined)`, value)
   }
-  if (y.length !== x.length) throw invalidValue(name, `the same length as "x" (${x.length})`, `length ${y.length}`)
+  const m = lengthOf(y)
+  if (m !== n) throw invalidValue(name, `the same length as "x" (${n})`, `length ${m}`)
   return y
 }
 
@@ -83,7 +93,8 @@ function numberArgument(value: unknown, name: string): number {
  */
 export function sum(x: Vector): number {
   const v = vector(x, 'x')
-  return fast && v.length >= VECTOR_NATIVE_MIN_ELEMENTS ? fast.sum(v) : reference.sum(v)
+  const n = lengthOf(v)
+  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sum(v) : reference.sum(v, n)
 }
 
 /**
@@ -96,7 +107,8 @@ export function sum(x: Vector): number {
  */
 export function sumSquares(x: Vector): number {
   const v = vector(x, 'x')
-  return fast && v.length >= VECTOR_NATIVE_MIN_ELEMENTS ? fast.sumSquares(v) : reference.sumSquares(v)
+  const n = lengthOf(v)
+  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sumSquares(v) : reference.sumSquares(v, n)
 }
 
 /**
@@ -110,7 +122,8 @@ export function sumSquares(x: Vector): number {
  */
 export function norm(x: Vector): number {
   const v = vector(x, 'x')
-  return fast && v.length >= VECTOR_NATIVE_MIN_ELEMENTS ? fast.norm(v) : reference.norm(v)
+  const n = lengthOf(v)
+  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.norm(v) : reference.norm(v, n)
 }
 
 /**
@@ -123,8 +136,9 @@ export function norm(x: Vector): number {
  */
 export function dot(x: Vector, y: Vector): number {
   const a = vector(x, 'x')
-  const b = pairedVector(a, y, 'y')
-  return fast && a.length >= VECTOR_NATIVE_MIN_ELEMENTS ? fast.dot(a, b) : reference.dot(a, b)
+  const n = lengthOf(a)
+  const b = pairedVector(a, n, y, 'y')
+  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.dot(a, b) : reference.dot(a, b, n)
 }
 
 /**
@@ -137,8 +151,9 @@ export function dot(x: Vector, y: Vector): number {
  */
 export function sqEuclidean(x: Vector, y: Vector): number {
   const a = vector(x, 'x')
-  const b = pairedVector(a, y, 'y')
-  return fast && a.length >= VECTOR_NATIVE_MIN_ELEMENTS ? fast.sqEuclidean(a, b) : reference.sqEuclidean(a, b)
+  const n = lengthOf(a)
+  const b = pairedVector(a, n, y, 'y')
+  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sqEuclidean(a, b) : reference.sqEuclidean(a, b, n)
 }
 
 /**
@@ -153,22 +168,22 @@ export function sqEuclidean(x: Vector, y: Vector): number {
 export function scale<T extends Vector>(x: T, factor: number): T {
   const v = vector(x, 'x')
   const f = numberArgument(factor, 'factor')
-  if (fast && v.length >= VECTOR_NATIVE_MIN_ELEMENTS) fast.scale(v, f)
-  else reference.scale(v, f)
+  const n = lengthOf(v)
+  if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scale(v, f)
+  else reference.scale(v, f, n)
   return x
 }
 
-function outputFor<T extends FloatArray>(x: FloatArray, out: unknown, name: string, length: number, Type: new (n: number) => T, typeName: string): T {
-  if (out === undefined) return new Type(length)
-  const view = ((out instanceof Float64Array || out instanceof Float32Array) && ArrayBuffer.isView(out)) || isFloatArray(out) ? plainView(out as FloatArray) : undefined
-  if (!view || view.BYTES_PER_ELEMENT !== Type.prototype.BYTES_PER_ELEMENT) throw invalidType(name, `an instance of ${typeName}`, out)
-  if (view.length !== length) throw invalidValue(name, `a ${typeName} of length ${length}`, `length ${view.length}`)
+/** The caller's `out` checked (type, length, no overlap with `x`), or a new array. */
+function outputFor<T extends FloatArray>(x: FloatArray, out: unknown, name: string, length: number, f64: boolean): T {
+  if (out === undefined) return new (f64 ? Float64Array : Float32Array)(length) as T
+  const typeName = f64 ? 'Float64Array' : 'Float32Array'
+  const view = ((out instanceof Float64Array || out instanceof Float32Array) && ArrayBuffer.isView(out)) || isFloatArray(out) ? (out as FloatArray) : undefined
+  if (!view || isF64(view) !== f64) throw invalidType(name, `an instance of ${typeName}`, out)
+  const m = lengthOf(view)
+  if (m !== length) throw invalidValue(name, `a ${typeName} of length ${length}`, `length ${m}`)
   assertNoOverlap(x, 'x', view, name)
   return view as T
-}
-
-function sameTypeAs(x: FloatArray): { Type: new (n: number) => FloatArray; name: string } {
-  return x.BYTES_PER_ELEMENT === 8 ? { Type: Float64Array, name: 'Float64Array' } : { Type: Float32Array, name: 'Float32Array' }
 }
 
 /**
@@ -184,16 +199,17 @@ export function scaleAndShift<T extends Vector>(x: T, scale: number, shift: numb
   const v = vector(x, 'x')
   const s = numberArgument(scale, 'scale')
   const t = numberArgument(shift, 'shift')
-  const { Type, name } = sameTypeAs(v)
-  const out = outputFor(v, optionsObject(options).out, 'options.out', v.length, Type, name)
-  if (fast && v.length >= VECTOR_NATIVE_MIN_ELEMENTS) fast.scaleAndShift(v, s, t, out)
-  else reference.scaleAndShift(v, s, t, out)
-  return (options?.out ?? out) as T
+  const n = lengthOf(v)
+  const out = outputFor<T>(v, optionsObject(options).out, 'options.out', n, isF64(v))
+  if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scaleAndShift(v, s, t, out)
+  else reference.scaleAndShift(v, s, t, out, n)
+  return out
 }
 
 function pointsVector(value: unknown): FloatArray {
   const points = vector(value, 'points')
-  if (points.length % 2 !== 0) throw invalidValue('points', 'an even length (interleaved x, y pairs)', `length ${points.length}`)
+  const n = lengthOf(points)
+  if (n % 2 !== 0) throw invalidValue('points', 'an even length (interleaved x, y pairs)', `length ${n}`)
   return points
 }
 
@@ -208,10 +224,11 @@ function pointsVector(value: unknown): FloatArray {
  */
 export function distancesFromOrigin(points: Vector, options?: DistancesOptions): Float64Array {
   const p = pointsVector(points)
-  const out = outputFor(p, optionsObject(options).out, 'options.out', p.length / 2, Float64Array, 'Float64Array')
-  if (fast && p.length >= VECTOR_NATIVE_MIN_ELEMENTS) fast.distancesFromOrigin(p, out)
-  else reference.distancesFromOrigin(p, out)
-  return options?.out ?? out
+  const n = lengthOf(p)
+  const out = outputFor<Float64Array>(p, optionsObject(options).out, 'options.out', n / 2, true)
+  if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.distancesFromOrigin(p, out)
+  else reference.distancesFromOrigin(p, out, n / 2)
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,9 +239,13 @@ export function distancesFromOrigin(points: Vector, options?: DistancesOptions):
 
 type Operation = 'sum' | 'sumSquares' | 'norm' | 'dot' | 'sqEuclidean' | 'scale' | 'scaleAndShift' | 'distancesFromOrigin'
 
-/** An array a worker thread may use while JavaScript runs: shared memory, or a private copy. */
+/**
+ * An array a worker thread may use while JavaScript runs: shared memory as is, or a private copy
+ * (made from the built-in view, so no subclass code runs and no own property misleads it).
+ */
 function pinned<T extends FloatArray>(view: T): T {
-  return isDetachable(view) ? (view.slice() as T) : view
+  const plain = plainView(view)
+  return isDetachable(plain) ? (plain.slice() as T) : plain
 }
 
 function asyncOptions(options: VectorAsyncOptions | undefined): AbortSignal | undefined {
@@ -232,7 +253,7 @@ function asyncOptions(options: VectorAsyncOptions | undefined): AbortSignal | un
 }
 
 async function reduceAsync(operation: Operation, x: FloatArray, y: FloatArray | null, signal: AbortSignal | undefined, inline: () => number): Promise<number> {
-  if (!native || x.length <= ASYNC_INLINE_MAX_ELEMENTS) {
+  if (!native || lengthOf(x) <= ASYNC_INLINE_MAX_ELEMENTS) {
     if (signal?.aborted) throw abortErrorFor(signal)
     return inline()
   }
@@ -273,14 +294,14 @@ export const normAsync: (x: Vector, options?: VectorAsyncOptions) => Promise<num
 /** Async {@link dot}: `await dotAsync(x, y, { signal })`. */
 export const dotAsync: (x: Vector, y: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, y, options) => {
   const a = vector(x, 'x')
-  const b = pairedVector(a, y, 'y')
+  const b = pairedVector(a, lengthOf(a), y, 'y')
   return reduceAsync('dot', a, b, asyncOptions(options), () => dot(a, b))
 })
 
 /** Async {@link sqEuclidean}. */
 export const sqEuclideanAsync: (x: Vector, y: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, y, options) => {
   const a = vector(x, 'x')
-  const b = pairedVector(a, y, 'y')
+  const b = pairedVector(a, lengthOf(a), y, 'y')
   return reduceAsync('sqEuclidean', a, b, asyncOptions(options), () => sqEuclidean(a, b))
 })
 
@@ -292,7 +313,8 @@ export const sqEuclideanAsync: (x: Vector, y: Vector, options?: VectorAsyncOptio
 async function mapAsync<T extends FloatArray>(operation: Operation, input: FloatArray, output: T, outputName: string, a: number, b: number, signal: AbortSignal | undefined): Promise<T> {
   const length = lengthOf(output)
   const source = operation === 'scale' ? null : pinned(input)
-  const target = isDetachable(output) ? (operation === 'scale' ? (output.slice() as T) : (new (output.constructor as new (n: number) => T)(length))) : output
+  const plainOutput = plainView(output)
+  const target = !isDetachable(plainOutput) ? plainOutput : operation === 'scale' ? plainOutput.slice() : new (isF64(output) ? Float64Array : Float32Array)(length)
   await runNativeTask(signal, (token) => native!.vectorAsync(operation, source ?? target, source ? target : null, a, b, token))
   if (target !== output) {
     if (lengthOf(output) !== length) throw invalidValue(outputName, `to keep its length ${length} until the call settles`, `length ${lengthOf(output)} (detached or resized during the call)`)
@@ -311,7 +333,7 @@ export const scaleAsync: <T extends Vector>(x: T, factor: number, options?: Vect
   const v = vector(x, 'x')
   const f = numberArgument(factor, 'factor')
   const signal = asyncOptions(options)
-  if (!native || v.length <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scale(x, f))
+  if (!native || lengthOf(v) <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scale(x, f))
   await mapAsync('scale', v, v, 'x', f, 0, signal)
   return x
 })
@@ -324,11 +346,10 @@ export const scaleAndShiftAsync: <T extends Vector>(x: T, scale: number, shift: 
     const t = numberArgument(shift, 'shift')
     const opts = optionsObject(options)
     const signal = abortSignal(opts.signal)
-    const { Type, name } = sameTypeAs(v)
-    const out = outputFor(v, opts.out, 'options.out', v.length, Type, name)
-    if (!native || v.length <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scaleAndShift(x, s, t, { out: out as T }))
-    await mapAsync('scaleAndShift', v, out, 'options.out', s, t, signal)
-    return (opts.out ?? out) as T
+    const n = lengthOf(v)
+    const out = outputFor<T>(v, opts.out, 'options.out', n, isF64(v))
+    if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scaleAndShift(x, s, t, { out }))
+    return mapAsync('scaleAndShift', v, out, 'options.out', s, t, signal)
   },
 )
 
@@ -337,8 +358,8 @@ export const distancesFromOriginAsync: (points: Vector, options?: DistancesOptio
   const p = pointsVector(points)
   const opts = optionsObject(options)
   const signal = abortSignal(opts.signal)
-  const out = outputFor(p, opts.out, 'options.out', p.length / 2, Float64Array, 'Float64Array')
-  if (!native || p.length <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => distancesFromOrigin(p, { out }))
-  await mapAsync('distancesFromOrigin', p, out, 'options.out', 0, 0, signal)
-  return opts.out ?? out
+  const n = lengthOf(p)
+  const out = outputFor<Float64Array>(p, opts.out, 'options.out', n / 2, true)
+  if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => distancesFromOrigin(p, { out }))
+  return mapAsync('distancesFromOrigin', p, out, 'options.out', 0, 0, signal)
 })

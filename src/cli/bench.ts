@@ -2,12 +2,24 @@
 import Table from 'cli-table3'
 import os from 'node:os'
 import { runScoreBench, type BenchResult } from '../bench/score.js'
+import type { Suite, SuiteReport } from '../bench/suite.js'
+import { runVectorBench } from '../bench/vector.js'
 import { runtimeInfo } from '../info.js'
+
+/** The suites after the risk score, by the name `--suite` takes. */
+export const SUITES: Record<string, Suite> = {
+  vector: runVectorBench,
+}
+
+export const SUITE_NAMES = ['score', ...Object.keys(SUITES)]
 
 export interface BenchCommandOptions {
   sizes: number[]
   features: number
   json: boolean
+  quick: boolean
+  /** Which suites to run (`SUITE_NAMES`). */
+  suites: string[]
 }
 
 /** The machine the numbers belong to. */
@@ -56,16 +68,47 @@ function targets(results: BenchResult[]): string[] {
   return lines
 }
 
+function suiteTables(report: SuiteReport): string {
+  const out: string[] = []
+  for (const title of new Set(report.rows.map((r) => r.table))) {
+    const rows = report.rows.filter((r) => r.table === title)
+    const withThroughput = rows.some((r) => r.throughput !== undefined)
+    const withNote = rows.some((r) => r.note !== undefined)
+    const head = ['case', 'median', ...(withThroughput ? ['throughput'] : []), 'vs baseline', ...(withNote ? ['note'] : [])]
+    const t = new Table({ head, style: { head: [], border: [] } })
+    for (const r of rows) {
+      t.push([r.name, formatTime(r.medianMs), ...(withThroughput ? [r.throughput ?? ''] : []), r.vsBaseline === undefined ? '' : `${r.vsBaseline.toFixed(2)}x`, ...(withNote ? [r.note ?? ''] : [])])
+    }
+    out.push(`${title}\n${t.toString()}`)
+  }
+  if (report.targets.length > 0) {
+    const lines = report.targets.map((g) => `  ${g.value >= g.goal ? 'met ' : 'MISS'}  ${g.label}: ${g.value.toFixed(2)}x (target >= ${g.goal}x)`)
+    out.push(`Targets (ratios from this run):\n${lines.join('\n')}`)
+  }
+  return out.join('\n\n')
+}
+
 export async function runBenchCommand(options: BenchCommandOptions): Promise<void> {
   const onProgress = options.json ? undefined : (message: string) => process.stderr.write(`running: ${message}\n`)
-  const results = await runScoreBench({ sizes: options.sizes, features: options.features, onProgress })
-  if (options.json) {
-    console.log(JSON.stringify({ machine: machine(), score: results }, null, 2))
-    return
-  }
   const m = machine()
-  console.log(`hotpath bench: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, backend ${m.backend} (${m.simd}, ${m.threads} threads)\n`)
-  console.log(table(results.filter((r) => r.section === 'single call'), `Risk score: one call (${options.features} features)`, false))
+  const json: Record<string, unknown> = { machine: m }
+  if (!options.json) console.log(`hotpath bench: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, backend ${m.backend} (${m.simd}, ${m.threads} threads)\n`)
+  if (options.suites.includes('score')) {
+    const results = await runScoreBench({ sizes: options.sizes, features: options.features, onProgress })
+    if (options.json) json.score = results
+    else printScore(results, options.features)
+  }
+  for (const [name, suite] of Object.entries(SUITES)) {
+    if (!options.suites.includes(name)) continue
+    const report = await suite({ quick: options.quick, onProgress })
+    if (options.json) json[name] = report
+    else console.log(`\n${suiteTables(report)}`)
+  }
+  if (options.json) console.log(JSON.stringify(json, null, 2))
+}
+
+function printScore(results: BenchResult[], features: number): void {
+  console.log(table(results.filter((r) => r.section === 'single call'), `Risk score: one call (${features} features)`, false))
   console.log()
   console.log(table(results.filter((r) => r.section === 'dispatch'), 'Risk score: dispatch thresholds (single calls by width; tiny batches)', true))
   console.log()

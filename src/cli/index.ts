@@ -2,7 +2,7 @@
 /** The `hotpath` command: `hotpath bench` runs the benchmark suite, `hotpath info` describes the runtime. */
 import { Command, InvalidArgumentError } from 'commander'
 import { runtimeInfo } from '../info.js'
-import { runBenchCommand } from './bench.js'
+import { SUITE_NAMES, runBenchCommand } from './bench.js'
 
 function sizeList(value: string): number[] {
   const sizes = value.split(',').map((part) => Number(part.trim()))
@@ -16,6 +16,13 @@ function positiveInteger(value: string): number {
   return n
 }
 
+function suiteList(value: string): string[] {
+  const names = value.split(',').map((part) => part.trim())
+  const unknown = names.filter((n) => !SUITE_NAMES.includes(n))
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown suite ${unknown.join(', ')}; expected some of ${SUITE_NAMES.join(', ')}`)
+  return names
+}
+
 const program = new Command()
 program.name('hotpath').description('Native-speed kernels for Node.js: benchmarks and runtime information.')
 
@@ -25,10 +32,11 @@ program
   .option('--json', 'print the results as JSON instead of tables')
   .option('--quick', 'small sizes only (1e3 and 1e5 rows): a smoke test in a few seconds')
   .option('--sizes <rows>', 'batch sizes in rows, comma-separated', sizeList)
-  .option('--features <d>', 'features per row', positiveInteger, 20)
-  .action(async (options: { json?: boolean; quick?: boolean; sizes?: number[]; features: number }) => {
+  .option('--features <d>', 'risk score: features per row', positiveInteger, 20)
+  .option('--suite <names>', `suites to run, comma-separated: ${SUITE_NAMES.join(', ')} (default: all)`, suiteList)
+  .action(async (options: { json?: boolean; quick?: boolean; sizes?: number[]; features: number; suite?: string[] }) => {
     const sizes = options.sizes ?? (options.quick ? [1_000, 100_000] : [1_000, 100_000, 500_000, 5_000_000])
-    await runBenchCommand({ sizes, features: options.features, json: options.json === true })
+    await runBenchCommand({ sizes, features: options.features, json: options.json === true, quick: options.quick === true, suites: options.suite ?? SUITE_NAMES })
   })
 
 program

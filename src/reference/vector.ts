@@ -38,8 +38,8 @@ const laneErrors = new Float64Array(LANES)
  * The compensated reduction of `x` (and `y` for products and differences): the value the native
  * kernel returns for the same input.
  */
-export function reduce(terms: Terms, x: FloatArray, y: FloatArray): number {
-  const n = x.length
+export function reduce(terms: Terms, x: FloatArray, y: FloatArray, n = x.length): number {
+  if (n <= LANES) return reduceShort(terms, x, y, n)
   // Products of two f32 values are exact in f64: no error term, as in the native kernel.
   const exactProducts = x.BYTES_PER_ELEMENT === 4
   let totalS = 0
@@ -87,20 +87,54 @@ export function reduce(terms: Terms, x: FloatArray, y: FloatArray): number {
   return Number.isFinite(totalS) ? totalS + totalC : totalS
 }
 
-export function sum(x: FloatArray): number {
-  return reduce(Terms.Values, x, x)
+/**
+ * {@link reduce} for at most `LANES` elements, where each lane holds at most one term: folding
+ * the lanes is then a sequential Sum2/Dot2 over the elements, bit for bit (a lane's own TwoSum
+ * from 0 is exact and error-free, and the empty lanes and the final block step add exact zeros,
+ * which can only turn a -0 into +0 where the result was +0 anyway). The short-vector fast path:
+ * no scratch arrays, no block loop.
+ */
+function reduceShort(terms: Terms, x: FloatArray, y: FloatArray, n: number): number {
+  const exactProducts = x.BYTES_PER_ELEMENT === 4
+  let s = 0
+  let c = 0
+  for (let i = 0; i < n; i++) {
+    let t: number
+    let err = 0
+    if (terms === Terms.Values) t = x[i]
+    else if (terms === Terms.Products) {
+      const a = x[i]
+      const b = y[i]
+      t = a * b
+      if (!exactProducts) err = productError(a, b, t)
+    } else {
+      const d = x[i] - y[i]
+      t = d * d
+      err = productError(d, d, t)
+    }
+    const sum = s + t
+    const bp = sum - s
+    c = c + ((s - (sum - bp)) + (t - bp) + err)
+    s = sum
+  }
+  return Number.isFinite(s) ? s + c : s
 }
 
-export function sumSquares(x: FloatArray): number {
-  return reduce(Terms.Products, x, x)
+/** Σ x_i over the first `n` elements (default: all). */
+export function sum(x: FloatArray, n = x.length): number {
+  return reduce(Terms.Values, x, x, n)
 }
 
-export function dot(x: FloatArray, y: FloatArray): number {
-  return reduce(Terms.Products, x, y)
+export function sumSquares(x: FloatArray, n = x.length): number {
+  return reduce(Terms.Products, x, x, n)
 }
 
-export function sqEuclidean(x: FloatArray, y: FloatArray): number {
-  return reduce(Terms.SquaredDifferences, x, y)
+export function dot(x: FloatArray, y: FloatArray, n = x.length): number {
+  return reduce(Terms.Products, x, y, n)
+}
+
+export function sqEuclidean(x: FloatArray, y: FloatArray, n = x.length): number {
+  return reduce(Terms.SquaredDifferences, x, y, n)
 }
 
 /** 2^-969: sums of squares below it lost bits to subnormal products. */
@@ -116,34 +150,35 @@ function exponentOf(value: number): number {
 }
 
 /** √(Σ x²), rescaled by a power of two when the sum of squares would overflow or underflow. */
-export function norm(x: FloatArray): number {
-  const squares = sumSquares(x)
-  if (Number.isFinite(squares) && (squares >= SMALLEST_EXACT || (squares === 0 && x.every((v) => v === 0)))) return Math.sqrt(squares)
+export function norm(x: FloatArray, n = x.length): number {
+  const squares = sumSquares(x, n)
+  if (Number.isFinite(squares) && squares >= SMALLEST_EXACT) return Math.sqrt(squares)
   if (Number.isNaN(squares)) return squares
   let largest = 0
-  for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i]))
-  if (!Number.isFinite(largest) || largest === 0) return largest === 0 ? 0 : Infinity
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(x[i]))
+  if (largest === 0) return 0
+  if (!Number.isFinite(largest)) return Infinity
   const factor = 2 ** -exponentOf(largest)
-  const scaled = new Float64Array(x.length)
-  for (let i = 0; i < x.length; i++) scaled[i] = x[i] * factor
+  const scaled = new Float64Array(n)
+  for (let i = 0; i < n; i++) scaled[i] = x[i] * factor
   return Math.sqrt(sumSquares(scaled)) / factor
 }
 
 /** `x[i] *= factor` in place (an f32 array rounds each product once, as any typed-array store). */
-export function scale<T extends FloatArray>(x: T, factor: number): T {
-  for (let i = 0; i < x.length; i++) x[i] *= factor
+export function scale<T extends FloatArray>(x: T, factor: number, n = x.length): T {
+  for (let i = 0; i < n; i++) x[i] *= factor
   return x
 }
 
 /** `out[i] = x[i] * scale + shift`. */
-export function scaleAndShift<T extends FloatArray>(x: FloatArray, scale: number, shift: number, out: T): T {
-  for (let i = 0; i < x.length; i++) out[i] = x[i] * scale + shift
+export function scaleAndShift<T extends FloatArray>(x: FloatArray, scale: number, shift: number, out: T, n = x.length): T {
+  for (let i = 0; i < n; i++) out[i] = x[i] * scale + shift
   return out
 }
 
 /** `out[i] = Math.sqrt(x * x + y * y)` for interleaved points. */
-export function distancesFromOrigin(points: FloatArray, out: Float64Array): Float64Array {
-  for (let i = 0, j = 0; j < out.length; i += 2, j++) {
+export function distancesFromOrigin(points: FloatArray, out: Float64Array, pairs = out.length): Float64Array {
+  for (let i = 0, j = 0; j < pairs; i += 2, j++) {
     const x = points[i]
     const y = points[i + 1]
     out[j] = Math.sqrt(x * x + y * y)

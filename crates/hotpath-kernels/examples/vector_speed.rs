@@ -60,6 +60,28 @@ fn main() {
             }
         }
     }
+    println!("\nin cache (16,384 f64, one thread, per element):");
+    for level in SimdLevel::available() {
+        for (name, terms) in [("sum", Terms::Values), ("dot", Terms::Products)] {
+            let (xs, ys) = (&x[..16384], &y[..16384]);
+            let t = median_secs(
+                || {
+                    for _ in 0..100 {
+                        black_box(
+                            reduce_with(level, terms, black_box(xs), ys, Threads::Single, &abort)
+                                .unwrap(),
+                        );
+                    }
+                },
+                21,
+            );
+            println!(
+                "{:>9} {name:>4}: {:.3} ns/element",
+                level.name(),
+                t / 100.0 / 16384.0 * 1e9
+            );
+        }
+    }
     println!("\npool vs one thread (sum, f64):");
     for size in [
         1 << 13,

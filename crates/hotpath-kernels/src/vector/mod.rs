@@ -221,7 +221,7 @@ pub fn norm<T: Element>(x: &[T], threads: Threads, abort: &AbortFlag) -> Result<
     let squares = sum_squares(x, threads, abort)?;
     // 2^-969: below it, products of the largest elements were subnormal and lost bits.
     const SMALLEST_EXACT: f64 = f64::from_bits(54 << 52);
-    if squares.is_finite() && (squares >= SMALLEST_EXACT || squares == 0.0 && all_zero(x)) {
+    if squares.is_finite() && squares >= SMALLEST_EXACT {
         return Ok(squares.sqrt());
     }
     if squares.is_nan() {
@@ -237,10 +237,6 @@ pub fn norm<T: Element>(x: &[T], threads: Threads, abort: &AbortFlag) -> Result<
     let factor = 2f64.powi(-exponent);
     let scaled: Vec<f64> = x.iter().map(|v| v.to_f64() * factor).collect();
     Ok(sum_squares(&scaled, threads, abort)?.sqrt() / factor)
-}
-
-fn all_zero<T: Element>(x: &[T]) -> bool {
-    x.iter().all(|v| v.to_f64() == 0.0)
 }
 
 pub use elementwise::{distances_from_origin, scale, scale_and_shift};
