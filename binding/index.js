@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { CancelToken, NativeRiskModel, PreparedRows, debugPanic, debugPanicAsync, nativeInfo, prepareRowsF32, prepareRowsF64 } = nativeBinding
+const { CancelToken, NativeRiskModel, PreparedRows, debugPanic, debugPanicAsync, nativeInfo, prepareRowsF32, prepareRowsF64, statsFastCalls, statsMergeStates } = nativeBinding
 export { CancelToken }
 export { NativeRiskModel }
 export { PreparedRows }
@@ -782,4 +782,6 @@ export { debugPanicAsync }
 export { nativeInfo }
 export { prepareRowsF32 }
 export { prepareRowsF64 }
+export { statsFastCalls }
+export { statsMergeStates }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -19,7 +19,7 @@ use std::ptr;
 use std::sync::Arc;
 
 /// A JavaScript value produced by raw N-API calls, handed back through napi-rs unchanged.
-pub struct RawValue(sys::napi_value);
+pub struct RawValue(pub(crate) sys::napi_value);
 
 impl TypeName for RawValue {
     fn type_name() -> &'static str {
@@ -38,14 +38,14 @@ impl ToNapiValue for RawValue {
 }
 
 /// An error to throw: Node-style code, message, and whether it is a TypeError.
-struct Failure {
+pub(crate) struct Failure {
     code: &'static CStr,
     message: String,
     type_error: bool,
 }
 
 impl Failure {
-    fn type_error(message: impl Into<String>) -> Self {
+    pub(crate) fn type_error(message: impl Into<String>) -> Self {
         Self {
             code: c"ERR_INVALID_ARG_TYPE",
             message: message.into(),
@@ -68,7 +68,7 @@ impl From<KernelError> for Failure {
     }
 }
 
-fn check(status: sys::napi_status, what: &str) -> std::result::Result<(), Failure> {
+pub(crate) fn check(status: sys::napi_status, what: &str) -> std::result::Result<(), Failure> {
     if status == sys::Status::napi_ok {
         Ok(())
     } else {
@@ -79,7 +79,7 @@ fn check(status: sys::napi_status, what: &str) -> std::result::Result<(), Failur
 }
 
 /// Runs an entry point body: failures and panics become thrown JavaScript errors.
-fn entry(
+pub(crate) fn entry(
     env: sys::napi_env,
     body: impl FnOnce() -> std::result::Result<sys::napi_value, Failure>,
 ) -> sys::napi_value {
@@ -141,7 +141,7 @@ unsafe fn arguments<'a, const N: usize>(
 
 /// Where a typed-array argument's elements are: no Rust reference is made until the caller has
 /// checked how this view relates to the others (overlap), so no two `&mut` ever alias.
-struct RawView<T> {
+pub(crate) struct RawView<T> {
     data: *mut T,
     length: usize,
 }
@@ -152,14 +152,14 @@ impl<T> RawView<T> {
         start..start + self.length * std::mem::size_of::<T>()
     }
 
-    fn overlaps<U>(&self, other: &RawView<U>) -> bool {
+    pub(crate) fn overlaps<U>(&self, other: &RawView<U>) -> bool {
         let (a, b) = (self.byte_range(), other.byte_range());
         !a.is_empty() && !b.is_empty() && a.start < b.end && b.start < a.end
     }
 
     /// # Safety
     /// The memory must stay valid and unwritten by anyone else for `'a`.
-    unsafe fn as_slice<'a>(&self) -> &'a [T] {
+    pub(crate) unsafe fn as_slice<'a>(&self) -> &'a [T] {
         if self.length == 0 {
             return &[];
         }
@@ -169,7 +169,7 @@ impl<T> RawView<T> {
 
     /// # Safety
     /// As [`Self::as_slice`], and no other reference to this memory may exist during `'a`.
-    unsafe fn as_mut_slice<'a>(&self) -> &'a mut [T] {
+    pub(crate) unsafe fn as_mut_slice<'a>(&self) -> &'a mut [T] {
         if self.length == 0 {
             return &mut [];
         }
@@ -184,7 +184,7 @@ impl<T> RawView<T> {
 /// `env` must be live and `value` an argument of the running callback. The memory it describes
 /// stays valid until the callback returns: the argument keeps it alive, and JavaScript cannot run
 /// (so cannot detach it) before then.
-unsafe fn typed_view<T>(
+pub(crate) unsafe fn typed_view<T>(
     env: sys::napi_env,
     value: sys::napi_value,
     expected: sys::napi_typedarray_type,
@@ -354,7 +354,7 @@ unsafe extern "C" fn drop_model(_env: sys::napi_env, data: *mut c_void, _hint: *
     drop(unsafe { Box::from_raw(data.cast::<Arc<RiskModel>>()) });
 }
 
-fn status_error(status: sys::napi_status, what: &str) -> Result<()> {
+pub(crate) fn status_error(status: sys::napi_status, what: &str) -> Result<()> {
     if status == sys::Status::napi_ok {
         Ok(())
     } else {
@@ -364,7 +364,8 @@ fn status_error(status: sys::napi_status, what: &str) -> Result<()> {
     }
 }
 
-type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
+pub(crate) type Callback =
+    unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
 /// A JavaScript function calling `callback` with `model` bound as its data. Binding the model to
 /// the function, instead of passing a handle argument, saves the type-tag check and unwrap (two

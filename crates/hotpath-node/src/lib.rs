@@ -8,3 +8,4 @@ mod diagnostics;
 mod error;
 mod fast;
 mod score;
+mod stats;
