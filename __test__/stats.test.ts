@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { Accumulator, accumulate } from '../src/stats.js'
 import { native } from '../src/native.js'
 import { ADD_BUFFER_VALUES, ADD_MANY_DIRECT_MIN_VALUES, FLUSH_NATIVE_MIN_VALUES } from '../src/stats.js'
-import { emptyMoments, mergeMoments, momentsOf, type MomentsState } from '../src/reference/stats.js'
+import { mergeMoments, momentsOf, type MomentsState } from '../src/reference/stats.js'
 import { ABORTED, INVALID_TYPE, INVALID_VALUE, expectRejects, expectThrows } from './helpers/errors.js'
 import { prng } from './helpers/data.js'
 
@@ -52,8 +52,8 @@ function expectMatchesOracle(acc: Accumulator, values: ArrayLike<number>): void 
   const scale = maxAbs(values)
   const eps = Number.EPSILON
   expect(acc.count).toBe(n)
-  expect(Math.abs(acc.total - want.total)).toBeLessThanOrEqual(8 * eps * Math.abs(want.total) + n * eps * eps * scale)
-  expect(Math.abs(acc.mean - want.mean)).toBeLessThanOrEqual(4 * n * eps * scale)
+  expect(Math.abs(acc.total - want.total)).toBeLessThanOrEqual(8 * eps * Math.abs(want.total) + n * eps * eps * scale + 1e-300)
+  expect(Math.abs(acc.mean - want.mean)).toBeLessThanOrEqual(4 * n * eps * scale + 1e-300)
   const m2Bound = n * (1e-12 * want.m2 + 16 * n * eps * eps * scale * scale)
   expect(Math.abs(acc.variance * n - want.m2)).toBeLessThanOrEqual(m2Bound + 1e-300)
   let min = Number.POSITIVE_INFINITY
@@ -62,8 +62,8 @@ function expectMatchesOracle(acc: Accumulator, values: ArrayLike<number>): void 
     min = Math.min(min, values[i])
     max = Math.max(max, values[i])
   }
-  expect(acc.min).toBe(min)
-  expect(acc.max).toBe(max)
+  // == rather than Object.is: JSON turns -0 into 0.
+  expect(acc.min === min && acc.max === max, `min ${acc.min} vs ${min}, max ${acc.max} vs ${max}`).toBe(true)
 }
 
 const value = fc.oneof(
@@ -147,13 +147,13 @@ describe('parity (property-based)', () => {
           for (let i = 0; i < xs.length; i++) {
             acc.add(xs[i])
             if (i % 97 === 0) expect(acc.count).toBe(i + 1)
-            if (i % 13 === 0) acc.mean
+            if (i % 13 === 0) expect(acc.mean).not.toBeNaN()
           }
         }
         expectMatchesOracle(acc, xs)
         const ref = momentsOf(xs)
         expect(acc.count).toBe(ref.count)
-        expect(Math.abs(acc.mean - ref.mean)).toBeLessThanOrEqual(4 * xs.length * Number.EPSILON * maxAbs(xs))
+        expect(Math.abs(acc.mean - ref.mean)).toBeLessThanOrEqual(4 * xs.length * Number.EPSILON * maxAbs(xs) + 1e-300)
       }),
       { numRuns: 150 },
     )
@@ -175,8 +175,8 @@ describe('parity (property-based)', () => {
         }
         const sequential = new Accumulator().addMany(xs)
         expect(merged.count).toBe(sequential.count)
-        expect(merged.min).toBe(sequential.min)
-        expect(merged.max).toBe(sequential.max)
+        // == rather than Object.is: JSON turns -0 into 0.
+        expect(merged.min === sequential.min && merged.max === sequential.max).toBe(true)
         expectMatchesOracle(merged, xs)
       }),
       { numRuns: 150 },
@@ -413,7 +413,7 @@ describe('accumulate()', () => {
   })
 
   it('bad items reject with a typed error naming the position', async () => {
-    await expectRejects(() => accumulate(asyncItems([1, 'x'])), { ...INVALID_TYPE, includes: ['"source[1]"'] })
+    await expectRejects(() => accumulate(loose<number[]>(asyncItems([1, 'x']))), { ...INVALID_TYPE, includes: ['"source[1]"'] })
     await expectRejects(() => accumulate([1, [2, Number.POSITIVE_INFINITY]]), { ...INVALID_VALUE, includes: ['"source[1]"', 'source[1][1] = Infinity'] })
     await expectRejects(() => accumulate([Float64Array.of(1, Number.NaN)]), { ...INVALID_VALUE, includes: ['source[0][1] = NaN'] })
     await expectRejects(() => accumulate([Buffer.alloc(8)]), { ...INVALID_TYPE, includes: ['"source[0]"', 'float64le'] })
