@@ -96,7 +96,7 @@ describe('the exact-arithmetic helpers (the oracle of this file)', () => {
 })
 
 describe('exact answers where a naive loop is wrong', () => {
-  // Sizes for the TS path (< 64), one native block, several blocks, and the threaded path.
+  // Sizes for the short TS path, one native block, several blocks, and the threaded path.
   const SIZES = [4, 64, 1000, 40_000, 200_000]
 
   it.each(SIZES)('sum([1e16, 1, -1e16, 1]) = 2 (naive: 1), padded to %i elements, in one lane and across lanes and blocks', (n) => {

@@ -2,7 +2,8 @@
  * Bitwise parity of the vector kernels, as users call them (`dist/index.js`), with the pure-TS
  * reference (`dist/reference/vector.js`) and with plain JavaScript loops for the maps:
  * random sizes (0..40,000, a few up to 300,000 for the multi-threaded native path), sizes
- * straddling the dispatch (64), lane (16), block (16,384) and threading (131,072) boundaries,
+ * straddling the short-vector TS path (up to 16 elements; 64 in earlier builds), lane (16),
+ * block (16,384) and threading (131,072) boundaries,
  * Float64Array and Float32Array, views at offsets, SharedArrayBuffers, subclasses and arrays from
  * another realm. Values keep products above 2^-969 (the documented parity domain), except `sum`,
  * which has no products and is checked on subnormals, NaN and infinities too.
@@ -90,7 +91,7 @@ function checkReductions(x: FloatArray, y: FloatArray, where: string): void {
   expectSameNumber(sqEuclidean(x, y), reference.sqEuclidean(x, y), `sqEuclidean ${where}`)
 }
 
-/** The native binding itself (which the facade skips below 64 elements) against the reference. */
+/** The native binding itself (which the facade skips for short vectors) against the reference. */
 function checkNative(x: FloatArray, y: FloatArray, where: string): void {
   expectSameNumber(fast.sum(x), reference.sum(x), `native sum ${where}`)
   expectSameNumber(fast.sumSquares(x), reference.sumSquares(x), `native sumSquares ${where}`)
@@ -132,7 +133,7 @@ describe('reductions: facade === reference, bit for bit', () => {
     )
   })
 
-  it('the native binding agrees with the reference at every size, including below 64', () => {
+  it('the native binding agrees with the reference at every size, including the short ones', () => {
     fc.assert(
       fc.property(arbCase(fc.integer({ min: 0, max: 300 })), (c) => {
         const { x, y } = inputs(c)
@@ -210,7 +211,7 @@ describe('reductions: facade === reference, bit for bit', () => {
   })
 })
 
-describe('reductions at boundary sizes (16 lanes, 64 dispatch, 16,384 block, 131,072 threads)', () => {
+describe('reductions at boundary sizes (16 lanes and the short-vector path, 16,384 block, 131,072 threads)', () => {
   it.each(BOUNDARY_SIZES)('n = %i: facade and native binding === reference for every distribution, f64 and f32', (n) => {
     for (const Type of [Float64Array, Float32Array]) {
       // Every distribution for small sizes; three for the large ones (time budget).
@@ -387,12 +388,12 @@ describe('maps: facade === a JavaScript loop, bit for bit', () => {
 })
 
 describe('known bugs (it.fails: remove `.fails` once fixed)', () => {
-  // The TS path (reference.ts productError, used below 64 elements and by the fallback) splits
+  // The TS path (reference.ts productError, used for short vectors and by the fallback) splits
   // factors with Dekker's method, which overflows when |x| > ~2^996 and then drops the product's
   // error term (returns 0). The native kernels use an FMA and keep it. So for a dot product with
   // one factor beyond 2^996 and a normal product, results differ with the size (and between
   // native and HOTPATH_NATIVE=fallback), and the TS result breaks the documented error bound.
-  it.fails('dot with a factor beyond 2^996 (product ~1): same bits below and above 64 elements, and the exact 2^-60', () => {
+  it.fails('dot with a factor beyond 2^996 (product ~1): same bits for 2 and 64 elements (TS and native), and the exact 2^-60', () => {
     const a = (1 + 2 ** -30) * 2 ** 1000
     const b = (1 + 2 ** -30) * 2 ** -1000
     const p = a * b // 1 + 2^-29; the exact product is 1 + 2^-29 + 2^-60

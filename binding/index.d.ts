@@ -86,6 +86,21 @@ export declare function prepareRowsF32(rows: Float32Array): PreparedRows
 export declare function prepareRowsF64(rows: Float64Array): PreparedRows
 
 /**
+ * Direct entry points of the statistics kernels: `momentsF64/F32(values, out)` write the moments
+ * of `values` as `[count, mean, m2, sum, compensation, min, max]` into `out` (length >= 7) and
+ * return -1, or return the index of the first NaN or infinite value and leave `out` untouched.
+ * They skip napi-rs's per-call argument machinery.
+ */
+export declare function statsFastCalls(): { momentsF64(values: Float64Array, out: Float64Array): number; momentsF32(values: Float32Array, out: Float64Array): number }
+
+/**
+ * Merges two accumulator states `[count, mean, m2, sum, compensation, min, max]` with the
+ * kernel's own formula and returns the merged state. Tests use it to check the facade's
+ * JavaScript merge against Rust's; both states are validated like `Accumulator.fromJSON`.
+ */
+export declare function statsMergeStates(a: Array<number>, b: Array<number>): Array<number>
+
+/**
  * Runs a vector kernel on a libuv worker thread; resolves to the reduction's value (0 for maps,
  * which write `y`, or `x` itself for `scale`). `operation` is one of `sum`, `sumSquares`, `norm`,
  * `dot`, `sqEuclidean` (with `y`), `scale` (factor `a`, in place), `scaleAndShift` (scale `a`,

@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { CancelToken, NativeRiskModel, PreparedRows, debugPanic, debugPanicAsync, nativeInfo, prepareRowsF32, prepareRowsF64, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeRiskModel, PreparedRows, debugPanic, debugPanicAsync, nativeInfo, prepareRowsF32, prepareRowsF64, statsFastCalls, statsMergeStates, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeRiskModel }
 export { PreparedRows }
@@ -782,6 +782,8 @@ export { debugPanicAsync }
 export { nativeInfo }
 export { prepareRowsF32 }
 export { prepareRowsF64 }
+export { statsFastCalls }
+export { statsMergeStates }
 export { vectorAsync }
 export { vectorFastCalls }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -47,5 +47,7 @@ export {
   sumSquaresAsync,
 } from './vector.js'
 export type { DistancesOptions, ScaleAndShiftOptions, Vector, VectorAsyncOptions } from './vector.js'
+export { Accumulator, accumulate } from './stats.js'
+export type { AccumulateItem, AccumulateOptions, AccumulatorJSON, NumericValues } from './stats.js'
 export { runtimeInfo } from './info.js'
 export type { RuntimeInfo } from './info.js'

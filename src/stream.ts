@@ -5,6 +5,7 @@
  * buffers (one batch of input, two of output).
  */
 import { Transform, type TransformCallback } from 'node:stream'
+import { abortErrorFor } from './errors.js'
 
 /** How a kernel plugs into the generic batching stream. */
 export interface BatchSink<In, Out> {
@@ -84,5 +85,43 @@ export class OrderedBatchTransform<In, Out> extends Transform {
     const head = this.#inflight.shift()
     if (!head) return
     this.#push(await head)
+  }
+}
+
+/**
+ * Pulls from an (async) iterable one item at a time, racing each pull against `signal`: an abort
+ * rejects the pending pull with an AbortError even while the source is waiting.
+ */
+export function puller<T>(source: Iterable<T> | AsyncIterable<T>, signal: AbortSignal | undefined) {
+  const iterator: Iterator<T> | AsyncIterator<T> =
+    Symbol.asyncIterator in source ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]()
+  let aborted: Promise<never> | undefined
+  let onAbort: (() => void) | undefined
+  if (signal) {
+    aborted = new Promise<never>((_, reject) => {
+      onAbort = (): void => reject(abortErrorFor(signal))
+      if (signal.aborted) onAbort()
+      else signal.addEventListener('abort', onAbort, { once: true })
+    })
+    aborted.catch(() => {})
+  }
+  return {
+    next: (): Promise<IteratorResult<T>> => {
+      const pulled = Promise.resolve(iterator.next())
+      return aborted ? Promise.race([pulled, aborted]) : pulled
+    },
+    /**
+     * Tells the source we are done. Not awaited: an async generator suspended in its own `await`
+     * settles `return()` only after that await, which would defeat an abort.
+     */
+    close: (): void => {
+      // A long-lived signal must not keep a listener per finished iteration.
+      if (signal && onAbort) signal.removeEventListener('abort', onAbort)
+      try {
+        Promise.resolve(iterator.return?.()).catch(() => {})
+      } catch {
+        // A throwing return() has nothing left to clean up for us.
+      }
+    },
   }
 }

@@ -5,6 +5,7 @@
  * chunk's rows have been read, so a source may reuse its buffer for the next item.
  */
 import { abortErrorFor, invalidType, invalidValue } from '../errors.js'
+import { puller } from '../stream.js'
 import { isFloatArray, lengthOf, type FloatArray } from '../validate.js'
 import type { ScoreEngine } from './engine.js'
 import { checkPlainVector } from './input.js'
@@ -16,41 +17,6 @@ interface Batch {
   scores: Promise<Float64Array>
   /** Per item: -1 for a vector (yields a number), k for a chunk of k rows (yields k scores). */
   items: number[]
-}
-
-/** Pulls from an (async) iterator, racing each pull against `signal`. */
-function puller(source: IterableSource, signal: AbortSignal | undefined) {
-  const iterator: Iterator<IterableItem> | AsyncIterator<IterableItem> =
-    Symbol.asyncIterator in source ? (source as AsyncIterable<IterableItem>)[Symbol.asyncIterator]() : (source as Iterable<IterableItem>)[Symbol.iterator]()
-  let aborted: Promise<never> | undefined
-  let onAbort: (() => void) | undefined
-  if (signal) {
-    aborted = new Promise<never>((_, reject) => {
-      onAbort = (): void => reject(abortErrorFor(signal))
-      if (signal.aborted) onAbort()
-      else signal.addEventListener('abort', onAbort, { once: true })
-    })
-    aborted.catch(() => {})
-  }
-  return {
-    next: (): Promise<IteratorResult<IterableItem>> => {
-      const pulled = Promise.resolve(iterator.next())
-      return aborted ? Promise.race([pulled, aborted]) : pulled
-    },
-    /**
-     * Tells the source we are done. Not awaited: an async generator suspended in its own `await`
-     * settles `return()` only after that await, which would defeat an abort.
-     */
-    close: (): void => {
-      // A long-lived signal must not keep a listener per finished iteration.
-      if (signal && onAbort) signal.removeEventListener('abort', onAbort)
-      try {
-        Promise.resolve(iterator.return?.()).catch(() => {})
-      } catch {
-        // A throwing return() has nothing left to clean up for us.
-      }
-    },
-  }
 }
 
 export async function* scoreIterable(
@@ -93,7 +59,7 @@ export async function* scoreIterable(
     }
   }
 
-  const input = puller(source, signal)
+  const input = puller<IterableItem>(source, signal)
   try {
     for (let index = 0; ; index++) {
       const { value: item, done } = await input.next()

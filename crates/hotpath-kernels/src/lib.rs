@@ -9,6 +9,7 @@ pub mod math;
 pub mod pool;
 pub mod score;
 pub mod simd;
+pub mod stats;
 pub mod vector;
 
 pub use abort::{AbortFlag, Aborted};

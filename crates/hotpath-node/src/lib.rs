@@ -9,5 +9,6 @@ mod error;
 mod fast;
 mod raw;
 mod score;
+mod stats;
 mod tasks;
 mod vector;
