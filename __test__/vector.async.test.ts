@@ -6,6 +6,7 @@
  * aborted while it runs may also have finished first, and then must have the right result.
  */
 import { getEventListeners } from 'node:events'
+import vm from 'node:vm'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -28,7 +29,7 @@ import {
   sumSquaresAsync,
 } from '../dist/index.js'
 import { ABORTED, INVALID_VALUE, expectErrorShape, expectRejects } from './helpers/errors.js'
-import { detachByStructuredClone } from './helpers/runtime.js'
+import { detachByStructuredClone, newResizableBuffer } from './helpers/runtime.js'
 import {
   DISTRIBUTIONS,
   copyOf,
@@ -141,6 +142,29 @@ describe('async === sync, bit for bit', () => {
   })
 })
 
+describe('what the maps resolve to', () => {
+  class MyOut extends Float64Array {}
+
+  it.each([10, 1000, 200_000])('the very `out` object given: a subclass, an array from another realm, one with own properties (n = %i)', async (n) => {
+    const x = makeVector(Float64Array, n, 'mixed', 81)
+    const expected = loopScaleAndShift(x, 2, -1)
+    const outs: Float64Array[] = [new MyOut(n), vm.runInNewContext(`new Float64Array(${n})`) as Float64Array, Object.defineProperty(new Float64Array(n), 'length', { value: 1 })]
+    for (const out of outs) {
+      expect(await scaleAndShiftAsync(x, 2, -1, { out })).toBe(out)
+      expectSameArray(Float64Array.from({ length: n }, (_, i) => out[i]), expected, `scaleAndShiftAsync into ${out.constructor.name}`)
+    }
+    const distanceOuts: Float64Array[] = [new MyOut(n / 2), vm.runInNewContext(`new Float64Array(${n / 2})`) as Float64Array]
+    for (const out of distanceOuts) {
+      expect(await distancesFromOriginAsync(x, { out })).toBe(out)
+      expectSameArray(Float64Array.from({ length: n / 2 }, (_, i) => out[i]), loopDistances(x), `distancesFromOriginAsync into ${out.constructor.name}`)
+    }
+    const mine = new MyOut(n)
+    mine.set(x)
+    expect(await scaleAsync(mine, 4)).toBe(mine)
+    expectSameArray(Float64Array.from(mine), loopScale(x, 4), 'scaleAsync of a subclass')
+  })
+})
+
 describe('memory contract: ordinary buffers are snapshots', () => {
   it.each([1000, 200_000])('reductions use the values at call time, even if the input is changed or detached after the call (n = %i)', async (n) => {
     for (const Type of [Float64Array, Float32Array] as FloatType[]) {
@@ -210,6 +234,13 @@ describe('memory contract: ordinary buffers are snapshots', () => {
     const scaled = scaleAsync(y, 2)
     detachByStructuredClone(y)
     await expectRejects(() => scaled, { ...INVALID_VALUE, includes: ['"x"'] })
+
+    // An out on a resizable buffer that shrinks during the call.
+    const buffer = newResizableBuffer(8 * n)
+    const resizable = new Float64Array(buffer)
+    const shrunk = scaleAndShiftAsync(x, 2, 0, { out: resizable })
+    buffer.resize(8 * (n - 1))
+    await expectRejects(() => shrunk, { ...INVALID_VALUE, includes: ['"options.out"'] })
   })
 })
 

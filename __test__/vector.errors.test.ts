@@ -3,6 +3,7 @@
  * argument; sync functions throw, async twins return a rejected promise and never throw; a
  * rejected call leaves its arrays untouched.
  */
+import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import {
   InvalidArgTypeError,
@@ -124,6 +125,22 @@ describe('y: element type and length must match x', () => {
         expect(syncFn(new Type(n), whole.subarray(5))).toBe(0)
         await expectBoth(() => syncFn(new Type(n), whole.subarray(6)), () => asyncFn(new Type(n), whole.subarray(6)) as Promise<unknown>, valueError('y', n, n - 1))
       }
+    }
+  })
+})
+
+describe('arrays from another realm (vm context)', () => {
+  it('are accepted, and mixed element types are still a TypeError naming "y" / "options.out"', async () => {
+    for (const n of [8, 1000]) {
+      const foreign64 = vm.runInNewContext(`new Float64Array(${n}).fill(1)`) as Float64Array
+      const foreign32 = vm.runInNewContext(`new Float32Array(${n}).fill(1)`) as Float32Array
+      expect(dot(foreign64, new Float64Array(n).fill(2))).toBe(2 * n)
+      expect(dot(new Float32Array(n).fill(2), foreign32)).toBe(2 * n)
+      await expectBoth(() => dot(foreign64, new Float32Array(n)), () => dotAsync(foreign64, new Float32Array(n)), typeError('y', 'Float64Array'))
+      await expectBoth(() => sqEuclidean(new Float64Array(n), foreign32), () => sqEuclideanAsync(new Float64Array(n), foreign32), typeError('y', 'Float64Array'))
+      await expectBoth(() => scaleAndShift(foreign32, 1, 0, loose({ out: new Float64Array(n) })), () => scaleAndShiftAsync(foreign32, 1, 0, loose({ out: new Float64Array(n) })), typeError('options.out', 'Float32Array'))
+      const foreignInt = vm.runInNewContext(`new Int32Array(${n})`)
+      await expectBoth(() => sum(loose(foreignInt)), () => sumAsync(loose(foreignInt)), typeError('x', 'Int32Array'))
     }
   })
 })
@@ -287,13 +304,28 @@ describe('options.out', () => {
   })
 })
 
-describe('known bugs (it.fails: remove `.fails` once fixed)', () => {
+describe('regressions', () => {
   // distancesFromOrigin has no "x" argument, but its overlap error says `must be memory that does
   // not overlap "x"`: src/vector.ts outputFor() passes the name 'x' to assertNoOverlap for every
   // caller. The message should name "points".
-  it.fails('distancesFromOrigin: the overlap error names "points", the argument out overlaps', () => {
+  it('distancesFromOrigin: the overlap error names "points", the argument out overlaps', () => {
     const points = new Float64Array(8)
     expectThrows(() => distancesFromOrigin(points, { out: points.subarray(0, 4) }), valueError('options.out', 'overlap', '"points"'))
+  })
+})
+
+describe('regressions: typed arrays with a swapped prototype', () => {
+  // vector() in src/vector.ts accepts `value instanceof Float64Array && ArrayBuffer.isView(value)`
+  // without checking the internal type, so an Int32Array whose prototype was set to
+  // Float64Array.prototype passes. Up to 16 elements the TS path then sums its int32 values;
+  // above, the native call rejects it (ERR_INVALID_ARG_TYPE, without the "Received" part).
+  // util.types.isFloat64Array (which the facade also uses) says what it really is.
+  it('an Int32Array disguised as a Float64Array is an ERR_INVALID_ARG_TYPE at every size', () => {
+    for (const n of [2, 100]) {
+      const disguised = new Int32Array(n).fill(7)
+      Object.setPrototypeOf(disguised, Float64Array.prototype)
+      expectThrows(() => sum(loose(disguised)), typeError('x', 'Int32Array'))
+    }
   })
 })
 

@@ -266,6 +266,25 @@ describe('accepted array forms', () => {
     }
   })
 
+  it('own length/byteOffset/buffer properties on an instance do not change what is read or written', () => {
+    for (const n of [10, 1000]) {
+      for (const Type of [Float64Array, Float32Array] as FloatType[]) {
+        const plain = makeVector(Type, n, 'mixed', n)
+        const x = copyOf(plain)
+        Object.defineProperty(x, 'length', { value: 2 })
+        Object.defineProperty(x, 'byteOffset', { value: 8 })
+        Object.defineProperty(x, 'buffer', { value: new ArrayBuffer(16) })
+        const where = `${Type.name} n=${n}`
+        expectSameNumber(sum(x), reference.sum(plain), `sum ${where}`)
+        expectSameNumber(sqEuclidean(x, plain), 0, `sqEuclidean ${where}`)
+        expectSameArray(scaleAndShift(x, 2, 1), loopScaleAndShift(plain, 2, 1), `scaleAndShift ${where}`)
+        expectSameArray(distancesFromOrigin(x), loopDistances(plain), `distancesFromOrigin ${where}`)
+        expect(scale(x, 3)).toBe(x)
+        expectSameArray(Type === Float64Array ? Float64Array.from(plain.map((_, i) => x[i])) : Float32Array.from(plain.map((_, i) => x[i])), loopScale(plain, 3), `scale ${where}`)
+      }
+    }
+  })
+
   it('a Float64Array/Float32Array from another realm (vm context)', () => {
     for (const n of [10, 1000]) {
       const foreign = vm.runInNewContext(`new Float64Array(${n})`) as Float64Array
@@ -275,6 +294,12 @@ describe('accepted array forms', () => {
       expectSameNumber(sum(foreign), reference.sum(x64.subarray(0, n)), `sum n=${n}`)
       expectSameNumber(sumSquares(foreign32), reference.sumSquares(Float32Array.from(x64.subarray(0, n))), `sumSquares f32 n=${n}`)
       expectSameNumber(dot(foreign, y64.subarray(0, n)), reference.dot(x64.subarray(0, n), y64.subarray(0, n)), `dot n=${n}`)
+      const shifted = scaleAndShift(foreign32, 2, 1)
+      expect(shifted).toBeInstanceOf(Float32Array) // a new array of this realm, with x's element type
+      expectSameArray(shifted, loopScaleAndShift(Float32Array.from(foreign32), 2, 1), `scaleAndShift f32 n=${n}`)
+      const foreignOut = vm.runInNewContext(`new Float64Array(${n / 2})`) as Float64Array
+      expect(distancesFromOrigin(foreign32, { out: foreignOut })).toBe(foreignOut)
+      expectSameArray(Float64Array.from(foreignOut), loopDistances(Float32Array.from(foreign32)), `distancesFromOrigin n=${n}`)
     }
   })
 
@@ -387,13 +412,13 @@ describe('maps: facade === a JavaScript loop, bit for bit', () => {
   })
 })
 
-describe('known bugs (it.fails: remove `.fails` once fixed)', () => {
+describe('regressions', () => {
   // The TS path (reference.ts productError, used for short vectors and by the fallback) splits
   // factors with Dekker's method, which overflows when |x| > ~2^996 and then drops the product's
   // error term (returns 0). The native kernels use an FMA and keep it. So for a dot product with
   // one factor beyond 2^996 and a normal product, results differ with the size (and between
   // native and HOTPATH_NATIVE=fallback), and the TS result breaks the documented error bound.
-  it.fails('dot with a factor beyond 2^996 (product ~1): same bits for 2 and 64 elements (TS and native), and the exact 2^-60', () => {
+  it('dot with a factor beyond 2^996 (product ~1): same bits for 2 and 64 elements (TS and native), and the exact 2^-60', () => {
     const a = (1 + 2 ** -30) * 2 ** 1000
     const b = (1 + 2 ** -30) * 2 ** -1000
     const p = a * b // 1 + 2^-29; the exact product is 1 + 2^-29 + 2^-60

@@ -3,6 +3,7 @@
  * `RangeError` for a bad length or value, an `AbortError` for an aborted call. Branch on `code`,
  * never on the message.
  */
+import { lengthOf, typedArrayTag } from './intrinsics.js'
 
 /** Stable error codes thrown or rejected by hotpath. */
 export const ErrorCode = {
@@ -67,6 +68,9 @@ export function describeReceived(value: unknown): string {
   if (value === undefined) return 'undefined'
   if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
   if (typeof value === 'object') {
+    // A typed array is named by its real element type and length, whatever its prototype says.
+    const tag = typedArrayTag(value)
+    if (tag !== undefined) return `an instance of ${tag} of length ${lengthOf(value as ArrayBufferView)}`
     const ctor = (value as object).constructor
     const name = ctor && typeof ctor === 'function' && ctor.name ? ctor.name : 'Object'
     if (ArrayBuffer.isView(value) && 'length' in value) return `an instance of ${name} of length ${(value as { length: number }).length}`

@@ -1,6 +1,9 @@
 /** Argument checks shared by every kernel's facade. Each throws the typed errors of `errors.ts`. */
 import { types } from 'node:util'
 import { invalidType, invalidValue, outOfRange } from './errors.js'
+import { bufferOf, byteOffsetOf, lengthOf } from './intrinsics.js'
+
+export { lengthOf, typedArrayTag } from './intrinsics.js'
 
 export type FloatArray = Float64Array | Float32Array
 /** A single vector of numbers as hotpath accepts it. */
@@ -14,18 +17,6 @@ export type NumericVector = readonly number[] | Float64Array | Float32Array
 export function isFloatArray(value: unknown): value is FloatArray {
   return types.isFloat64Array(value) || types.isFloat32Array(value)
 }
-
-// The built-in accessors of %TypedArray%.prototype. A subclass or an own property can shadow
-// `buffer`, `byteOffset` or `length`; decisions about memory must not trust what they report.
-const typedArrayPrototype = Object.getPrototypeOf(Float64Array.prototype) as object
-function intrinsicGetter<T>(name: string): (view: ArrayBufferView) => T {
-  const get = Object.getOwnPropertyDescriptor(typedArrayPrototype, name)!.get!
-  return (view) => get.call(view) as T
-}
-const bufferOf = intrinsicGetter<ArrayBufferLike>('buffer')
-const byteOffsetOf = intrinsicGetter<number>('byteOffset')
-/** The element count of a typed array as the engine sees it (0 once detached or out of bounds). */
-export const lengthOf = intrinsicGetter<number>('length')
 
 /**
  * A plain Float64Array/Float32Array over exactly the memory of `view`, built from the built-in

@@ -19,8 +19,7 @@ import { abortErrorFor, invalidType, invalidValue } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/vector.js'
 import { runNativeTask } from './task.js'
-import { types } from 'node:util'
-import { abortSignal, assertNoOverlap, isDetachable, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray } from './validate.js'
+import { abortSignal, assertNoOverlap, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from './validate.js'
 
 /** A vector as the vector kernels accept it. */
 export type Vector = Float64Array | Float32Array
@@ -58,13 +57,13 @@ const fast = native?.vectorFastCalls() ?? null
  * subclass can shadow; native code reads its memory directly.
  */
 function vector(value: unknown, name: string): FloatArray {
-  // This realm's typed arrays skip the C++ type check; proxies fail `isView` and fall through.
-  if (((value instanceof Float64Array || value instanceof Float32Array) && ArrayBuffer.isView(value)) || isFloatArray(value)) return value as FloatArray
+  const tag = typedArrayTag(value)
+  if (tag === 'Float64Array' || tag === 'Float32Array') return value as FloatArray
   throw invalidType(name, 'an instance of Float64Array or Float32Array', value)
 }
 
 function isF64(v: FloatArray): boolean {
-  return v instanceof Float64Array || (!(v instanceof Float32Array) && types.isFloat64Array(v))
+  return typedArrayTag(v) === 'Float64Array'
 }
 
 /** `y` checked against `x` (of length `n`): same element type, same length. */
@@ -175,15 +174,15 @@ export function scale<T extends Vector>(x: T, factor: number): T {
 }
 
 /** The caller's `out` checked (type, length, no overlap with `x`), or a new array. */
-function outputFor<T extends FloatArray>(x: FloatArray, out: unknown, name: string, length: number, f64: boolean): T {
+function outputFor<T extends FloatArray>(input: FloatArray, inputName: string, out: unknown, name: string, length: number, f64: boolean): T {
   if (out === undefined) return new (f64 ? Float64Array : Float32Array)(length) as T
   const typeName = f64 ? 'Float64Array' : 'Float32Array'
-  const view = ((out instanceof Float64Array || out instanceof Float32Array) && ArrayBuffer.isView(out)) || isFloatArray(out) ? (out as FloatArray) : undefined
-  if (!view || isF64(view) !== f64) throw invalidType(name, `an instance of ${typeName}`, out)
+  if (typedArrayTag(out) !== typeName) throw invalidType(name, `an instance of ${typeName}`, out)
+  const view = out as T
   const m = lengthOf(view)
   if (m !== length) throw invalidValue(name, `a ${typeName} of length ${length}`, `length ${m}`)
-  assertNoOverlap(x, 'x', view, name)
-  return view as T
+  assertNoOverlap(input, inputName, view, name)
+  return view
 }
 
 /**
@@ -200,7 +199,7 @@ export function scaleAndShift<T extends Vector>(x: T, scale: number, shift: numb
   const s = numberArgument(scale, 'scale')
   const t = numberArgument(shift, 'shift')
   const n = lengthOf(v)
-  const out = outputFor<T>(v, optionsObject(options).out, 'options.out', n, isF64(v))
+  const out = outputFor<T>(v, 'x', optionsObject(options).out, 'options.out', n, isF64(v))
   if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scaleAndShift(v, s, t, out)
   else reference.scaleAndShift(v, s, t, out, n)
   return out
@@ -225,7 +224,7 @@ function pointsVector(value: unknown): FloatArray {
 export function distancesFromOrigin(points: Vector, options?: DistancesOptions): Float64Array {
   const p = pointsVector(points)
   const n = lengthOf(p)
-  const out = outputFor<Float64Array>(p, optionsObject(options).out, 'options.out', n / 2, true)
+  const out = outputFor<Float64Array>(p, 'points', optionsObject(options).out, 'options.out', n / 2, true)
   if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.distancesFromOrigin(p, out)
   else reference.distancesFromOrigin(p, out, n / 2)
   return out
@@ -347,7 +346,7 @@ export const scaleAndShiftAsync: <T extends Vector>(x: T, scale: number, shift: 
     const opts = optionsObject(options)
     const signal = abortSignal(opts.signal)
     const n = lengthOf(v)
-    const out = outputFor<T>(v, opts.out, 'options.out', n, isF64(v))
+    const out = outputFor<T>(v, 'x', opts.out, 'options.out', n, isF64(v))
     if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scaleAndShift(x, s, t, { out }))
     return mapAsync('scaleAndShift', v, out, 'options.out', s, t, signal)
   },
@@ -359,7 +358,7 @@ export const distancesFromOriginAsync: (points: Vector, options?: DistancesOptio
   const opts = optionsObject(options)
   const signal = abortSignal(opts.signal)
   const n = lengthOf(p)
-  const out = outputFor<Float64Array>(p, opts.out, 'options.out', n / 2, true)
+  const out = outputFor<Float64Array>(p, 'points', opts.out, 'options.out', n / 2, true)
   if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => distancesFromOrigin(p, { out }))
   return mapAsync('distancesFromOrigin', p, out, 'options.out', 0, 0, signal)
 })

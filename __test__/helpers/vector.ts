@@ -6,6 +6,7 @@
  * them are exact. Results are compared with these exact values in BigInt arithmetic, never in
  * floating point.
  */
+import { types } from 'node:util'
 import { expect } from 'vitest'
 
 export type FloatArray = Float64Array | Float32Array
@@ -80,7 +81,7 @@ export function fill(target: FloatArray, distribution: Distribution, seed: numbe
     case 'cancelling': {
       // Values and their negations (some slightly perturbed), scattered: large partial sums
       // that cancel, leaving a small total.
-      for (let i = 0; i < n; i++) target[i] = withExponent(r, randInt(r, -20, f32 ? 60 : 60))
+      for (let i = 0; i < n; i++) target[i] = withExponent(r, randInt(r, -20, 60))
       for (let i = 0; i + 1 < n; i += 2) {
         const j = randInt(r, 0, n - 1)
         const v = target[i]
@@ -215,7 +216,7 @@ export function loopScale<T extends FloatArray>(x: T, factor: number): T {
 
 /** `out[i] = x[i] * scale + shift` into a new array of x's type. */
 export function loopScaleAndShift<T extends FloatArray>(x: T, scale: number, shift: number): T {
-  const out = new (x.constructor === Float32Array || x instanceof Float32Array ? Float32Array : Float64Array)(x.length) as T
+  const out = new (types.isFloat32Array(x) ? Float32Array : Float64Array)(x.length) as T
   for (let i = 0; i < x.length; i++) out[i] = x[i] * scale + shift
   return out
 }

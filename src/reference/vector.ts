@@ -19,8 +19,24 @@ export type Terms = (typeof Terms)[keyof typeof Terms]
 
 const SPLITTER = 134217729 // 2^27 + 1
 
-/** Dekker's exact error of `p = a * b`; 0 where splitting overflows (|a| or |b| above ~2^996). */
+/** Factors this large would overflow Dekker's splitting; they are scaled down by 2^-54 first. */
+const SPLIT_MAX = 2 ** 995
+const SCALE_DOWN = 2 ** -54
+const SCALE_UP = 2 ** 54
+
+/**
+ * Dekker's exact error of `p = a * b` (what `fma(a, b, -p)` gives): exact whenever the error is
+ * not subnormal. A factor above 2^995 is scaled by 2^-54, with `p`, which changes no bit of the
+ * scaled error (powers of two commute with rounding while nothing underflows).
+ */
 function productError(a: number, b: number, p: number): number {
+  if (Math.abs(a) >= SPLIT_MAX) return splitError(a * SCALE_DOWN, b, p * SCALE_DOWN) * SCALE_UP
+  if (Math.abs(b) >= SPLIT_MAX) return splitError(a, b * SCALE_DOWN, p * SCALE_DOWN) * SCALE_UP
+  return splitError(a, b, p)
+}
+
+/** Veltkamp splitting and Dekker's product; NaN (from infinite inputs) becomes 0, unused then. */
+function splitError(a: number, b: number, p: number): number {
   const ta = SPLITTER * a
   const ah = ta - (ta - a)
   const al = a - ah

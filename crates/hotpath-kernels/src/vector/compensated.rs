@@ -72,10 +72,28 @@ fn product_error<const FMA: bool>(a: f64, b: f64, p: f64) -> f64 {
     }
 }
 
-/// Dekker's TwoProduct without an FMA (Veltkamp splitting). Splitting overflows above ~2^996; the
-/// NaN it then produces is replaced by 0, which only drops the correction of that one product.
+/// Dekker's TwoProduct without an FMA (Veltkamp splitting): the same bits as `a.mul_add(b, -p)`
+/// whenever the error is not subnormal. Splitting would overflow for a factor above 2^995, so such
+/// a factor is scaled by 2^-54 first, with `p` (exact: powers of two commute with rounding while
+/// nothing underflows), and the error scaled back.
 #[inline(always)]
 pub fn dekker_product_error(a: f64, b: f64, p: f64) -> f64 {
+    const SPLIT_MAX: f64 = f64::from_bits((1023 + 995) << 52);
+    const SCALE_DOWN: f64 = f64::from_bits((1023 - 54) << 52);
+    const SCALE_UP: f64 = f64::from_bits((1023 + 54) << 52);
+    if a.abs() >= SPLIT_MAX {
+        split_error(a * SCALE_DOWN, b, p * SCALE_DOWN) * SCALE_UP
+    } else if b.abs() >= SPLIT_MAX {
+        split_error(a, b * SCALE_DOWN, p * SCALE_DOWN) * SCALE_UP
+    } else {
+        split_error(a, b, p)
+    }
+}
+
+/// Veltkamp splitting and Dekker's product. Infinite inputs give NaN, replaced by 0: the plain sum
+/// is then infinite or NaN and the error terms are not used.
+#[inline(always)]
+fn split_error(a: f64, b: f64, p: f64) -> f64 {
     const SPLITTER: f64 = 134_217_729.0; // 2^27 + 1
     let ta = SPLITTER * a;
     let ah = ta - (ta - a);

@@ -250,3 +250,27 @@ fn length_mismatches_and_aborts_are_errors() {
         Err(KernelError::Aborted)
     );
 }
+
+#[test]
+fn dekker_matches_the_fma_even_for_factors_beyond_the_split_range() {
+    let cases = [
+        (
+            (1.0 + 2f64.powi(-30)) * 2f64.powi(1000),
+            (1.0 + 2f64.powi(-30)) * 2f64.powi(-1000),
+        ),
+        (
+            (1.0 + 2f64.powi(-30)) * 2f64.powi(-1000),
+            (1.0 + 2f64.powi(-30)) * 2f64.powi(1000),
+        ),
+        (1.7e308, 0.3),
+        (-3.3e300, 1.0 / 3.0),
+    ];
+    for (a, b) in cases {
+        let p = a * b;
+        assert_eq!(
+            compensated::dekker_product_error(a, b, p).to_bits(),
+            a.mul_add(b, -p).to_bits(),
+            "{a} * {b}"
+        );
+    }
+}
