@@ -56,6 +56,12 @@ export declare class NativeRiskModel {
 /** A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`. */
 export declare class PreparedRows {}
 
+/** The number of primes `<= limit` (π(limit)); `limit` is an integer in 0..=2^32. */
+export declare function countPrimes(limit: number): number
+
+/** `countPrimes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
+export declare function countPrimesAsync(limit: number, cancel: CancelToken): Promise<number>
+
 /**
  * Panics inside native code on purpose. Tests use it to prove that a panic becomes an
  * `ERR_HOTPATH_INTERNAL` error instead of crashing the process.
@@ -64,6 +70,15 @@ export declare function debugPanic(message: string): void
 
 /** The async twin of `debugPanic`: the panic happens on a libuv worker thread. */
 export declare function debugPanicAsync(message: string): Promise<unknown>
+
+/**
+ * F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
+ * Runs on the calling thread (with the hotpath pool for large n).
+ */
+export declare function fibonacci(n: number): bigint
+
+/** `fibonacci` on a libuv worker thread; abortable between doubling steps through `cancel`. */
+export declare function fibonacciAsync(n: number, cancel: CancelToken): Promise<bigint>
 
 /** Describes the loaded native binary and the CPU features it detected. */
 export declare function nativeInfo(): NativeInfo
@@ -84,3 +99,15 @@ export declare function prepareRowsF32(rows: Float32Array): PreparedRows
 
 /** Copies Float64Array rows now; JavaScript may then change or detach the original freely. */
 export declare function prepareRowsF64(rows: Float64Array): PreparedRows
+
+/**
+ * The primes `<= limit` in increasing order, as a Uint32Array that owns the kernel's memory (no
+ * copy). `limit` is an integer in 0..=2^32.
+ */
+export declare function primes(limit: number): Uint32Array
+
+/** `primes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
+export declare function primesAsync(limit: number, cancel: CancelToken): Promise<Uint32Array>
+
+/** The sum of i*i for i in 0..n, exactly. `n` is a BigInt in 0..=2^64-1. */
+export declare function sumOfSquares(n: bigint): bigint

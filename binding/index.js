@@ -773,13 +773,20 @@ if (
   }
 }
 
-const { CancelToken, NativeRiskModel, PreparedRows, debugPanic, debugPanicAsync, nativeInfo, prepareRowsF32, prepareRowsF64 } = nativeBinding
+const { CancelToken, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, fibonacci, fibonacciAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, sumOfSquares } = nativeBinding
 export { CancelToken }
 export { NativeRiskModel }
 export { PreparedRows }
+export { countPrimes }
+export { countPrimesAsync }
 export { debugPanic }
 export { debugPanicAsync }
+export { fibonacci }
+export { fibonacciAsync }
 export { nativeInfo }
 export { prepareRowsF32 }
 export { prepareRowsF64 }
+export { primes }
+export { primesAsync }
+export { sumOfSquares }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -7,4 +7,5 @@ mod cancel;
 mod diagnostics;
 mod error;
 mod fast;
+mod integer;
 mod score;
