@@ -13,6 +13,7 @@ import {
   primes,
   sumOfSquares,
 } from '../src/math.js'
+import { native } from '../src/native.js'
 import * as reference from '../src/reference/math.js'
 
 /** Asserts two Uint32Arrays are equal, fast (vitest's deep equality walks elements one by one). */
@@ -56,6 +57,16 @@ describe('sumOfSquares', () => {
       }),
       { numRuns: 500 },
     )
+  })
+
+  it.skipIf(!native)('native 192-bit kernel agrees with the closed form the facade runs (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 1000n })), (n) => {
+        expect(native!.sumOfSquares(n)).toBe(reference.sumOfSquares(n))
+      }),
+      { numRuns: 500 },
+    )
+    expect(native!.sumOfSquares(100_000_000n)).toBe(333333328333333350000000n)
   })
 
   it('is consistent across the number fast path boundary', () => {
