@@ -28,6 +28,19 @@ describe('fallback', () => {
     expect(list.at(-1)).toBe(999_983)
   })
 
+  it('sieves large limits in segments, equal to the plain sieve', () => {
+    for (const limit of [0, 1, 2, 3, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3_500_017]) {
+      const want = reference.primes(limit)
+      const got = reference.primesSegmented(limit)
+      expect(got.length, `limit ${limit}`).toBe(want.length)
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `limit ${limit}`).toBe(true)
+      expect(reference.countPrimesSegmented(limit)).toBe(want.length)
+    }
+    const limit = reference.PLAIN_SIEVE_MAX + 12_345
+    expect(math.countPrimes(limit)).toBe(reference.countPrimes(limit))
+    expect(math.primes(limit).length).toBe(reference.countPrimes(limit))
+  })
+
   it('async twins resolve to the same values, including above the inline sizes', async () => {
     expect(await math.fibonacciAsync(math.FIBONACCI_ASYNC_INLINE_MAX_N + 1)).toBe(reference.fibonacci(math.FIBONACCI_ASYNC_INLINE_MAX_N + 1))
     expect(await math.countPrimesAsync(1e7)).toBe(664_579)

@@ -131,7 +131,8 @@ function sieveLimit(limit: unknown): number {
  */
 export function primes(limit: number): Uint32Array {
   sieveLimit(limit)
-  if (!native || limit < SIEVE_NATIVE_MIN_LIMIT) return reference.primes(limit)
+  if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.primes(limit) : reference.primesSegmented(limit)
+  if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.primes(limit)
   try {
     return native.primes(limit)
   } catch (error) {
@@ -167,7 +168,8 @@ export async function primesAsync(limit: number, options?: MathAsyncOptions): Pr
  */
 export function countPrimes(limit: number): number {
   sieveLimit(limit)
-  if (!native || limit < SIEVE_NATIVE_MIN_LIMIT) return reference.countPrimes(limit)
+  if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.countPrimes(limit) : reference.countPrimesSegmented(limit)
+  if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.countPrimes(limit)
   try {
     return native.countPrimes(limit)
   } catch (error) {

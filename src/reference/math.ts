@@ -82,3 +82,64 @@ export function primes(limit: number): Uint32Array {
   for (let i = 2, k = 0; i <= limit; i++) if (composite[i] === 0) out[k++] = i
   return out
 }
+
+/** Numbers per segment of {@link segmentedSieve}: 1 MiB of flags. */
+const SEGMENT = 1 << 20
+
+/**
+ * The same sieve in segments of 1 MiB, for limits whose byte sieve would not fit one typed array
+ * (V8 caps them below 2^32 elements) or would take gigabytes: calls `each(composite, low, high)`
+ * for consecutive ranges `low..high`, where `composite[i - low] === 1` marks a composite `i` (and
+ * 0, 1). The fallback runs it above {@link PLAIN_SIEVE_MAX}.
+ */
+export function segmentedSieve(limit: number, each: (composite: Uint8Array, low: number, high: number) => void): void {
+  const base = primes(Math.floor(Math.sqrt(limit)))
+  const composite = new Uint8Array(SEGMENT)
+  for (let low = 0; low <= limit; low += SEGMENT) {
+    const high = Math.min(low + SEGMENT - 1, limit)
+    composite.fill(0)
+    for (let k = 0; k < base.length; k++) {
+      const p = base[k]
+      if (p * p > high) break
+      for (let j = Math.max(p * p, Math.ceil(low / p) * p); j <= high; j += p) composite[j - low] = 1
+    }
+    if (low === 0) {
+      composite[0] = 1
+      composite[1] = 1
+    }
+    each(composite, low, high)
+  }
+}
+
+/** Above this limit the fallback sieves in segments ({@link segmentedSieve}). */
+export const PLAIN_SIEVE_MAX = 1 << 24
+
+/** {@link countPrimes} with {@link segmentedSieve}. */
+export function countPrimesSegmented(limit: number): number {
+  let count = 0
+  segmentedSieve(limit, (composite, low, high) => {
+    for (let i = 0; i <= high - low; i++) count += composite[i] ^ 1
+  })
+  return count
+}
+
+/** {@link primes} with {@link segmentedSieve}. */
+export function primesSegmented(limit: number): Uint32Array {
+  const parts: Uint32Array[] = []
+  let total = 0
+  segmentedSieve(limit, (composite, low, high) => {
+    let count = 0
+    for (let i = 0; i <= high - low; i++) count += composite[i] ^ 1
+    const part = new Uint32Array(count)
+    for (let i = 0, k = 0; i <= high - low; i++) if (composite[i] === 0) part[k++] = low + i
+    parts.push(part)
+    total += count
+  })
+  const out = new Uint32Array(total)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
