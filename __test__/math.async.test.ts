@@ -43,6 +43,18 @@ describe('results', () => {
     expect(fibs[0] + fibs[1]).toBe(fibs[2])
   })
 
+  it('sync calls made while an async sieve holds the pool run on the calling thread, correctly', async () => {
+    const running = countPrimesAsync(2 ** 32)
+    await nextTurn()
+    const began = performance.now()
+    expect(countPrimes(1e7)).toBe(664_579)
+    expect(primes(1e6).length).toBe(78_498)
+    expect(fibonacci(300_000)).toBe(fibonacci(299_999) + fibonacci(299_998))
+    // Not queued behind the async call's segments (which take seconds in all).
+    expect(performance.now() - began).toBeLessThan(1000)
+    expect(await running).toBe(203_280_221)
+  }, 60_000)
+
   it('keeps the event loop free while a large sieve runs', async () => {
     const promise = countPrimesAsync(2 ** 32)
     let ticks = 0

@@ -73,7 +73,7 @@ export declare function debugPanicAsync(message: string): Promise<unknown>
 
 /**
  * F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
- * Runs on the calling thread (with the hotpath pool for large n).
+ * Runs on the calling thread (with the hotpath pool for large n, unless async tasks hold it).
  */
 export declare function fibonacci(n: number): bigint
 

@@ -3,10 +3,42 @@
 use crate::cancel::CancelToken;
 use crate::error::{Code, guard, guard_task, kernel_error, task_error};
 use hotpath_kernels::AbortFlag;
-use hotpath_kernels::integer;
+use hotpath_kernels::integer::{self, Threads};
 use napi::bindgen_prelude::{AsyncTask, BigInt, Uint32Array};
 use napi::{Env, Result, Task};
 use napi_derive::napi;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Integer async tasks alive right now (created and not yet dropped).
+static ACTIVE_TASKS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts itself in [`ACTIVE_TASKS`] for as long as it lives.
+pub struct ActiveTask;
+
+impl ActiveTask {
+    fn new() -> Self {
+        ACTIVE_TASKS.fetch_add(1, Ordering::Relaxed);
+        Self
+    }
+}
+
+impl Drop for ActiveTask {
+    fn drop(&mut self) {
+        ACTIVE_TASKS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// How a sync call on the JS thread may use the pool: not while async tasks (of this module or
+/// the score module) hold it, or it would wait behind them with the event loop blocked.
+fn sync_threads() -> Threads {
+    if ACTIVE_TASKS.load(Ordering::Relaxed) > 0
+        || crate::score::sync_threads(false) == Threads::Single
+    {
+        Threads::Single
+    } else {
+        Threads::Auto
+    }
+}
 
 /// A non-negative kernel result as a JS BigInt (words little-endian, high zero words dropped).
 fn to_bigint(mut words: Vec<u64>) -> BigInt {
@@ -38,11 +70,12 @@ pub fn sum_of_squares(n: BigInt) -> Result<BigInt, Code> {
 }
 
 /// F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
-/// Runs on the calling thread (with the hotpath pool for large n).
+/// Runs on the calling thread (with the hotpath pool for large n, unless async tasks hold it).
 #[napi]
 pub fn fibonacci(n: u32) -> Result<BigInt, Code> {
     guard(|| {
-        let f = integer::fibonacci(u64::from(n), &AbortFlag::new()).map_err(kernel_error)?;
+        let f = integer::fibonacci(u64::from(n), sync_threads(), &AbortFlag::new())
+            .map_err(kernel_error)?;
         Ok(to_bigint(f.to_u64_digits()))
     })
 }
@@ -53,12 +86,14 @@ pub fn fibonacci_async(n: u32, cancel: &CancelToken) -> AsyncTask<FibonacciTask>
     AsyncTask::new(FibonacciTask {
         n,
         abort: cancel.flag.clone(),
+        _active: ActiveTask::new(),
     })
 }
 
 pub struct FibonacciTask {
     n: u32,
     abort: AbortFlag,
+    _active: ActiveTask,
 }
 
 impl Task for FibonacciTask {
@@ -67,7 +102,8 @@ impl Task for FibonacciTask {
 
     fn compute(&mut self) -> Result<Vec<u64>> {
         guard_task(|| {
-            let f = integer::fibonacci(u64::from(self.n), &self.abort).map_err(task_error)?;
+            let f = integer::fibonacci(u64::from(self.n), Threads::Auto, &self.abort)
+                .map_err(task_error)?;
             Ok(f.to_u64_digits())
         })
     }
@@ -83,7 +119,8 @@ impl Task for FibonacciTask {
 pub fn primes(limit: f64) -> Result<Uint32Array, Code> {
     guard(|| {
         let limit = sieve_limit(limit).map_err(kernel_error)?;
-        let list = integer::primes(limit, &AbortFlag::new()).map_err(kernel_error)?;
+        let list =
+            integer::primes(limit, sync_threads(), &AbortFlag::new()).map_err(kernel_error)?;
         Ok(Uint32Array::new(list))
     })
 }
@@ -93,7 +130,8 @@ pub fn primes(limit: f64) -> Result<Uint32Array, Code> {
 pub fn count_primes(limit: f64) -> Result<f64, Code> {
     guard(|| {
         let limit = sieve_limit(limit).map_err(kernel_error)?;
-        let count = integer::count_primes(limit, &AbortFlag::new()).map_err(kernel_error)?;
+        let count = integer::count_primes(limit, sync_threads(), &AbortFlag::new())
+            .map_err(kernel_error)?;
         Ok(count as f64)
     })
 }
@@ -105,6 +143,7 @@ pub fn primes_async(limit: f64, cancel: &CancelToken) -> AsyncTask<SieveTask> {
         limit,
         list: true,
         abort: cancel.flag.clone(),
+        _active: ActiveTask::new(),
     })
 }
 
@@ -115,6 +154,7 @@ pub fn count_primes_async(limit: f64, cancel: &CancelToken) -> AsyncTask<SieveTa
         limit,
         list: false,
         abort: cancel.flag.clone(),
+        _active: ActiveTask::new(),
     })
 }
 
@@ -135,6 +175,7 @@ pub struct SieveTask {
     limit: f64,
     list: bool,
     abort: AbortFlag,
+    _active: ActiveTask,
 }
 
 pub enum Sieved {
@@ -150,9 +191,13 @@ impl Task for SieveTask {
         guard_task(|| {
             let limit = sieve_limit(self.limit).map_err(task_error)?;
             Ok(if self.list {
-                Sieved::List(integer::primes(limit, &self.abort).map_err(task_error)?)
+                Sieved::List(
+                    integer::primes(limit, Threads::Auto, &self.abort).map_err(task_error)?,
+                )
             } else {
-                Sieved::Count(integer::count_primes(limit, &self.abort).map_err(task_error)?)
+                Sieved::Count(
+                    integer::count_primes(limit, Threads::Auto, &self.abort).map_err(task_error)?,
+                )
             })
         })
     }

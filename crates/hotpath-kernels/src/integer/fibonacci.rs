@@ -10,6 +10,7 @@
 //! The last step computes only F(n), with one multiplication. On large operands the two squarings
 //! run on two threads, and the last multiplication is split in two halves that run in parallel.
 use crate::abort::{AbortFlag, Aborted};
+use crate::score::Threads;
 use num_bigint::BigUint;
 
 /// Operands of at least this many bits are squared/multiplied in parallel; below, a rayon join
@@ -18,15 +19,17 @@ use num_bigint::BigUint;
 const PARALLEL_MIN_BITS: u64 = 1 << 16;
 
 /// F(n), exactly. Polls `abort` between doubling steps.
-pub fn fibonacci(n: u64, abort: &AbortFlag) -> Result<BigUint, Aborted> {
+pub fn fibonacci(n: u64, threads: Threads, abort: &AbortFlag) -> Result<BigUint, Aborted> {
     #[cfg(feature = "parallel")]
-    if n >= 100_000 && crate::pool::threads() > 1 {
-        return crate::pool::install(|| doubling(n, abort));
+    // F(n) has about 0.694 n bits; the top steps reach PARALLEL_MIN_BITS from n ~ 190,000.
+    if threads == Threads::Auto && n >= 2 * PARALLEL_MIN_BITS && crate::pool::threads() > 1 {
+        return crate::pool::install(|| doubling(n, true, abort));
     }
-    doubling(n, abort)
+    let _ = threads;
+    doubling(n, false, abort)
 }
 
-fn doubling(n: u64, abort: &AbortFlag) -> Result<BigUint, Aborted> {
+fn doubling(n: u64, parallel: bool, abort: &AbortFlag) -> Result<BigUint, Aborted> {
     if n == 0 {
         return Ok(BigUint::ZERO);
     }
@@ -37,7 +40,7 @@ fn doubling(n: u64, abort: &AbortFlag) -> Result<BigUint, Aborted> {
     let top = 63 - n.leading_zeros();
     for i in (1..top).rev() {
         abort.check()?;
-        let (a2, b2) = squares(&a, &b);
+        let (a2, b2) = squares(&a, &b, parallel);
         let f_2k_minus_1 = &a2 + &b2;
         let mut f_2k_plus_1 = (b2 << 2u32) - a2;
         // + 2(-1)^k
@@ -62,11 +65,11 @@ fn doubling(n: u64, abort: &AbortFlag) -> Result<BigUint, Aborted> {
     Ok(if n & 1 == 0 {
         // F(2k) = F(k) (F(k) + 2 F(k-1))
         let t = &b + (&a << 1u32);
-        multiply(&b, &t)
+        multiply(&b, &t, parallel)
     } else {
         // F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k
         let twice = &b << 1u32;
-        let product = multiply(&(&twice + &a), &(&twice - &a));
+        let product = multiply(&(&twice + &a), &(&twice - &a), parallel);
         if k_odd {
             product - 2u32
         } else {
@@ -75,18 +78,20 @@ fn doubling(n: u64, abort: &AbortFlag) -> Result<BigUint, Aborted> {
     })
 }
 
-fn squares(a: &BigUint, b: &BigUint) -> (BigUint, BigUint) {
+/// `(a*a, b*b)`; in parallel (inside the pool) when `parallel` and the operands are large.
+fn squares(a: &BigUint, b: &BigUint, parallel: bool) -> (BigUint, BigUint) {
     #[cfg(feature = "parallel")]
-    if b.bits() >= PARALLEL_MIN_BITS && crate::pool::threads() > 1 {
+    if parallel && b.bits() >= PARALLEL_MIN_BITS {
         return rayon::join(|| a * a, || b * b);
     }
+    let _ = parallel;
     (a * a, b * b)
 }
 
 /// `x * y`; for large operands as `x * y_high << h + x * y_low` with both halves in parallel.
-fn multiply(x: &BigUint, y: &BigUint) -> BigUint {
+fn multiply(x: &BigUint, y: &BigUint, parallel: bool) -> BigUint {
     #[cfg(feature = "parallel")]
-    if y.bits() >= PARALLEL_MIN_BITS && crate::pool::threads() > 1 {
+    if parallel && y.bits() >= PARALLEL_MIN_BITS {
         // Split at a word boundary so the shift is a plain word move.
         let half = (y.bits() / 2) & !63;
         let high = y >> half;
@@ -94,5 +99,6 @@ fn multiply(x: &BigUint, y: &BigUint) -> BigUint {
         let (h, l) = rayon::join(|| x * &high, || x * &low);
         return (h << half) + l;
     }
+    let _ = parallel;
     x * y
 }

@@ -8,6 +8,7 @@
 //! The long kernels poll an [`AbortFlag`] between steps (Fibonacci) or segments (sieve).
 use crate::abort::AbortFlag;
 use crate::error::KernelError;
+pub use crate::score::Threads;
 pub use num_bigint::BigUint;
 
 mod fibonacci;
@@ -23,7 +24,9 @@ pub use squares::sum_of_squares;
 pub const FIBONACCI_MAX_N: u64 = 10_000_000;
 
 /// F(n) exactly, with F(0) = 0 and F(1) = 1. `n` must be at most [`FIBONACCI_MAX_N`].
-pub fn fibonacci(n: u64, abort: &AbortFlag) -> Result<BigUint, KernelError> {
+///
+/// With [`Threads::Auto`], large n square and multiply on two threads of the crate's pool.
+pub fn fibonacci(n: u64, threads: Threads, abort: &AbortFlag) -> Result<BigUint, KernelError> {
     if n > FIBONACCI_MAX_N {
         return Err(KernelError::invalid(
             "n",
@@ -31,7 +34,7 @@ pub fn fibonacci(n: u64, abort: &AbortFlag) -> Result<BigUint, KernelError> {
             n.to_string(),
         ));
     }
-    Ok(fibonacci::fibonacci(n, abort)?)
+    Ok(fibonacci::fibonacci(n, threads, abort)?)
 }
 
 fn check_limit(limit: u64) -> Result<(), KernelError> {
@@ -45,17 +48,18 @@ fn check_limit(limit: u64) -> Result<(), KernelError> {
     Ok(())
 }
 
-/// π(limit): how many primes are `<= limit`. `limit` must be at most 2^32.
-pub fn count_primes(limit: u64, abort: &AbortFlag) -> Result<u64, KernelError> {
+/// π(limit): how many primes are `<= limit`. `limit` must be at most 2^32. With
+/// [`Threads::Auto`] the segments are sieved on the crate's pool.
+pub fn count_primes(limit: u64, threads: Threads, abort: &AbortFlag) -> Result<u64, KernelError> {
     check_limit(limit)?;
-    Ok(sieve::count_primes(limit, abort)?)
+    Ok(sieve::count_primes(limit, threads, abort)?)
 }
 
 /// The primes `<= limit` in increasing order. `limit` must be at most 2^32 (so every prime fits
 /// in a `u32`; π(2^32) = 203,280,221 of them, 813 MB).
-pub fn primes(limit: u64, abort: &AbortFlag) -> Result<Vec<u32>, KernelError> {
+pub fn primes(limit: u64, threads: Threads, abort: &AbortFlag) -> Result<Vec<u32>, KernelError> {
     check_limit(limit)?;
-    Ok(sieve::primes(limit, abort)?)
+    Ok(sieve::primes(limit, threads, abort)?)
 }
 
 #[cfg(test)]

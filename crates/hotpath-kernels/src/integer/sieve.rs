@@ -14,6 +14,7 @@
 //! bit masks are constants. Chunks of consecutive segments run in parallel on the crate's pool,
 //! each with its own copy of the sieving state; the abort flag is polled between segments.
 use crate::abort::{AbortFlag, Aborted};
+use crate::score::Threads;
 use std::sync::OnceLock;
 
 /// Largest accepted limit: 2^32, so that every prime found fits in a `u32`.
@@ -267,19 +268,26 @@ pub(crate) fn isqrt(n: u64) -> u64 {
 /// calls `visit(acc, segment, first_byte)` for each finished segment, where a clear bit marks a
 /// prime (1 and everything above `limit` are marked). Each chunk's accumulator comes from
 /// `make(first_byte, end_byte)`; they are returned in order.
-fn sieve<T, M, V>(limit: u64, abort: &AbortFlag, make: M, visit: V) -> Result<Vec<T>, Aborted>
+fn sieve<T, M, V>(
+    limit: u64,
+    threads: Threads,
+    abort: &AbortFlag,
+    make: M,
+    visit: V,
+) -> Result<Vec<T>, Aborted>
 where
     T: Send,
     M: Fn(u64, u64) -> T + Sync,
     V: Fn(&mut T, &[u8], u64) + Sync,
 {
-    sieve_in_segments(limit, SEGMENT_BYTES, abort, make, visit)
+    sieve_in_segments(limit, SEGMENT_BYTES, threads, abort, make, visit)
 }
 
 /// [`sieve`] with a given segment size (tests use tiny ones to reach every boundary case).
 fn sieve_in_segments<T, M, V>(
     limit: u64,
     segment_bytes: usize,
+    threads: Threads,
     abort: &AbortFlag,
     make: M,
     visit: V,
@@ -296,7 +304,12 @@ where
     let bytes = limit / 30 + 1;
     let primes = sieving_primes(limit);
     let segments = bytes.div_ceil(segment_bytes as u64);
-    let threads = crate::pool::threads() as u64;
+    let parallel = threads == Threads::Auto && crate::pool::threads() > 1;
+    let threads = if parallel {
+        crate::pool::threads() as u64
+    } else {
+        1
+    };
     // Several chunks per thread so rayon can balance them, each of whole segments.
     let per_chunk = segments.div_ceil(threads * 8).max(1);
     let chunks = segments.div_ceil(per_chunk);
@@ -341,7 +354,7 @@ where
         Ok(acc)
     };
     #[cfg(feature = "parallel")]
-    if threads > 1 && chunks > 1 {
+    if parallel && chunks > 1 {
         use rayon::prelude::*;
         return crate::pool::install(|| (0..chunks).into_par_iter().map(run_chunk).collect());
     }
@@ -363,9 +376,10 @@ fn wheel_primes(limit: u64) -> impl Iterator<Item = u32> {
 }
 
 /// Number of primes `<= limit` (`limit <= 2^32`).
-pub fn count_primes(limit: u64, abort: &AbortFlag) -> Result<u64, Aborted> {
+pub fn count_primes(limit: u64, threads: Threads, abort: &AbortFlag) -> Result<u64, Aborted> {
     let counts = sieve(
         limit,
+        threads,
         abort,
         |_, _| 0u64,
         |acc, seg, _| *acc += count_clear_bits(seg),
@@ -391,7 +405,7 @@ fn count_clear_bits(seg: &[u8]) -> u64 {
 /// Two passes, so the output is allocated once at its exact size and written in parallel: the
 /// chunks sieve and keep their bits (one byte per 30 numbers: 3.3 MB for 1e8) with their prime
 /// counts; then each chunk decodes its bits into its own slice of the output.
-pub fn primes(limit: u64, abort: &AbortFlag) -> Result<Vec<u32>, Aborted> {
+pub fn primes(limit: u64, threads: Threads, abort: &AbortFlag) -> Result<Vec<u32>, Aborted> {
     struct Chunk {
         first: u64,
         bits: Vec<u8>,
@@ -399,6 +413,7 @@ pub fn primes(limit: u64, abort: &AbortFlag) -> Result<Vec<u32>, Aborted> {
     }
     let chunks = sieve(
         limit,
+        threads,
         abort,
         |first, end| Chunk {
             first,
@@ -423,7 +438,7 @@ pub fn primes(limit: u64, abort: &AbortFlag) -> Result<Vec<u32>, Aborted> {
     }
     let decode = |(chunk, part): (&Chunk, &mut [u32])| write_primes(&chunk.bits, chunk.first, part);
     #[cfg(feature = "parallel")]
-    if jobs.len() > 1 && crate::pool::threads() > 1 {
+    if threads == Threads::Auto && jobs.len() > 1 && crate::pool::threads() > 1 {
         use rayon::prelude::*;
         crate::pool::install(|| jobs.into_par_iter().for_each(decode));
         return Ok(out);
@@ -500,6 +515,7 @@ pub(crate) fn primes_with_segment(limit: u64, segment_bytes: usize) -> Vec<u32> 
     let parts = sieve_in_segments(
         limit,
         segment_bytes,
+        Threads::Auto,
         &AbortFlag::new(),
         |_, _| Vec::new(),
         |out: &mut Vec<u32>, seg, start| {

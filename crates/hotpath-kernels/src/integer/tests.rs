@@ -105,14 +105,18 @@ fn fibonacci_small_and_known() {
     let abort = AbortFlag::new();
     let (mut a, mut b) = (0u128, 1u128);
     for n in 0..=186u64 {
-        assert_eq!(fibonacci(n, &abort).unwrap(), BigUint::from(a), "n = {n}");
+        assert_eq!(
+            fibonacci(n, Threads::Auto, &abort).unwrap(),
+            BigUint::from(a),
+            "n = {n}"
+        );
         (a, b) = (b, a + b);
     }
     assert_eq!(
-        fibonacci(1000, &abort).unwrap().to_string(),
+        fibonacci(1000, Threads::Auto, &abort).unwrap().to_string(),
         "43466557686937456435688527675040625802564660517371780402481729089536555417949051890403879840079255169295922593080322634775209689623239873322471161642996440906533187938298969649928516003704476137795166849228875"
     );
-    let f = fibonacci(3000, &abort).unwrap();
+    let f = fibonacci(3000, Threads::Auto, &abort).unwrap();
     assert_eq!(f, fib_iterative(3000));
 }
 
@@ -122,24 +126,33 @@ fn fibonacci_large_matches_an_independent_doubling() {
     // Above PARALLEL_MIN_BITS: exercises the parallel squarings and the split multiplication.
     for n in [199_999u64, 200_000, 400_001, 1_000_000] {
         assert_eq!(
-            fibonacci(n, &abort).unwrap(),
+            fibonacci(n, Threads::Auto, &abort).unwrap(),
             fib_other_doubling(n),
             "n = {n}"
         );
     }
-    assert_eq!(fibonacci(1_000_000, &abort).unwrap().bits(), 694_241);
-    assert_eq!(fibonacci(20_000, &abort).unwrap(), fib_iterative(20_000));
+    assert_eq!(
+        fibonacci(1_000_000, Threads::Auto, &abort).unwrap().bits(),
+        694_241
+    );
+    assert_eq!(
+        fibonacci(20_000, Threads::Auto, &abort).unwrap(),
+        fib_iterative(20_000)
+    );
 }
 
 #[test]
 fn fibonacci_rejects_large_n_and_stops_when_aborted() {
     let abort = AbortFlag::new();
     assert!(matches!(
-        fibonacci(FIBONACCI_MAX_N + 1, &abort),
+        fibonacci(FIBONACCI_MAX_N + 1, Threads::Auto, &abort),
         Err(KernelError::InvalidValue { argument: "n", .. })
     ));
     abort.abort();
-    assert_eq!(fibonacci(1_000, &abort), Err(KernelError::Aborted));
+    assert_eq!(
+        fibonacci(1_000, Threads::Auto, &abort),
+        Err(KernelError::Aborted)
+    );
 }
 
 #[test]
@@ -147,9 +160,13 @@ fn primes_small_limits() {
     let abort = AbortFlag::new();
     for limit in 0..2000u64 {
         let want = simple_primes(limit);
-        assert_eq!(primes(limit, &abort).unwrap(), want, "limit = {limit}");
         assert_eq!(
-            count_primes(limit, &abort).unwrap(),
+            primes(limit, Threads::Auto, &abort).unwrap(),
+            want,
+            "limit = {limit}"
+        );
+        assert_eq!(
+            count_primes(limit, Threads::Auto, &abort).unwrap(),
             want.len() as u64,
             "limit = {limit}"
         );
@@ -176,22 +193,68 @@ fn primes_around_segment_boundaries() {
                 .copied()
                 .filter(|&p| u64::from(p) <= limit)
                 .collect();
-            assert_eq!(primes(limit, &abort).unwrap(), want, "limit = {limit}");
-            assert_eq!(count_primes(limit, &abort).unwrap(), want.len() as u64);
+            assert_eq!(
+                primes(limit, Threads::Auto, &abort).unwrap(),
+                want,
+                "limit = {limit}"
+            );
+            assert_eq!(
+                count_primes(limit, Threads::Auto, &abort).unwrap(),
+                want.len() as u64
+            );
         }
+    }
+}
+
+#[test]
+fn single_thread_matches_the_pool() {
+    let abort = AbortFlag::new();
+    for limit in [0u64, 7, 1_000, 2_000_003, 30 * 32_768 * 5 + 7] {
+        assert_eq!(
+            primes(limit, Threads::Single, &abort).unwrap(),
+            primes(limit, Threads::Auto, &abort).unwrap()
+        );
+        assert_eq!(
+            count_primes(limit, Threads::Single, &abort).unwrap(),
+            count_primes(limit, Threads::Auto, &abort).unwrap()
+        );
+    }
+    for n in [0u64, 90, 300_001] {
+        assert_eq!(
+            fibonacci(n, Threads::Single, &abort).unwrap(),
+            fibonacci(n, Threads::Auto, &abort).unwrap()
+        );
     }
 }
 
 #[test]
 fn known_prime_counts() {
     let abort = AbortFlag::new();
-    assert_eq!(count_primes(1_000_000, &abort).unwrap(), 78_498);
-    assert_eq!(count_primes(100_000_000, &abort).unwrap(), 5_761_455);
-    assert_eq!(count_primes(1_000_000_000, &abort).unwrap(), 50_847_534);
-    assert_eq!(count_primes(1 << 32, &abort).unwrap(), 203_280_221);
-    assert_eq!(count_primes((1 << 32) - 5, &abort).unwrap(), 203_280_221);
-    assert_eq!(count_primes((1 << 32) - 6, &abort).unwrap(), 203_280_220);
-    let list = primes(100_000_000, &abort).unwrap();
+    assert_eq!(
+        count_primes(1_000_000, Threads::Auto, &abort).unwrap(),
+        78_498
+    );
+    assert_eq!(
+        count_primes(100_000_000, Threads::Auto, &abort).unwrap(),
+        5_761_455
+    );
+    assert_eq!(
+        count_primes(1_000_000_000, Threads::Auto, &abort).unwrap(),
+        50_847_534
+    );
+    assert_eq!(
+        count_primes(1 << 32, Threads::Auto, &abort).unwrap(),
+        203_280_221
+    );
+    assert_eq!(
+        count_primes((1 << 32) - 5, Threads::Single, &abort).unwrap(),
+        203_280_221
+    );
+    assert_eq!(
+        count_primes((1 << 32) - 6, Threads::Single, &abort).unwrap(),
+        203_280_220
+    );
+    let list = primes(100_000_000, Threads::Auto, &abort).unwrap();
     assert_eq!(list.len(), 5_761_455);
     assert_eq!(list.last(), Some(&99_999_989));
 }
@@ -200,16 +263,22 @@ fn known_prime_counts() {
 fn primes_reject_large_limits_and_stop_when_aborted() {
     let abort = AbortFlag::new();
     assert!(matches!(
-        count_primes((1 << 32) + 1, &abort),
+        count_primes((1 << 32) + 1, Threads::Auto, &abort),
         Err(KernelError::InvalidValue {
             argument: "limit",
             ..
         })
     ));
-    assert!(primes(u64::MAX, &abort).is_err());
+    assert!(primes(u64::MAX, Threads::Auto, &abort).is_err());
     abort.abort();
-    assert_eq!(count_primes(1_000_000, &abort), Err(KernelError::Aborted));
-    assert_eq!(primes(1_000_000, &abort), Err(KernelError::Aborted));
+    assert_eq!(
+        count_primes(1_000_000, Threads::Auto, &abort),
+        Err(KernelError::Aborted)
+    );
+    assert_eq!(
+        primes(1_000_000, Threads::Auto, &abort),
+        Err(KernelError::Aborted)
+    );
 }
 
 proptest! {
@@ -222,7 +291,7 @@ proptest! {
 
     #[test]
     fn fibonacci_matches_iteration(n in 0u64..5_000) {
-        prop_assert_eq!(fibonacci(n, &AbortFlag::new()).unwrap(), fib_iterative(n));
+        prop_assert_eq!(fibonacci(n, Threads::Auto, &AbortFlag::new()).unwrap(), fib_iterative(n));
     }
 
     #[test]
@@ -235,8 +304,8 @@ proptest! {
     fn primes_match_a_simple_sieve(limit in 0u64..4_000_000) {
         let want = simple_primes(limit);
         let abort = AbortFlag::new();
-        prop_assert_eq!(count_primes(limit, &abort).unwrap(), want.len() as u64);
-        prop_assert_eq!(primes(limit, &abort).unwrap(), want);
+        prop_assert_eq!(count_primes(limit, Threads::Auto, &abort).unwrap(), want.len() as u64);
+        prop_assert_eq!(primes(limit, Threads::Auto, &abort).unwrap(), want);
     }
 }
 
@@ -248,7 +317,7 @@ fn top_window_matches_trial_division() {
         .filter(|&n| is_prime(n))
         .map(|n| n as u32)
         .collect();
-    let list = primes(hi, &abort).unwrap();
+    let list = primes(hi, Threads::Auto, &abort).unwrap();
     assert_eq!(&list[list.len() - expected.len()..], &expected[..]);
     assert!(u64::from(list[list.len() - expected.len() - 1]) <= lo);
 }
