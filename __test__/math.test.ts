@@ -23,8 +23,8 @@ function expectSameList(got: Uint32Array, want: Uint32Array, label = ''): void {
   expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength)), label).toBe(true)
 }
 
-/** Numbers per 32 KiB segment of the native sieve (30 per byte). */
-const SEGMENT_NUMBERS = 30 * 32_768
+/** Numbers per 64 KiB segment of the native sieve (30 per byte). */
+const SEGMENT_NUMBERS = 30 * 65_536
 
 describe('sumOfSquares', () => {
   it('matches a running sum for n < 600, as number and as bigint', () => {

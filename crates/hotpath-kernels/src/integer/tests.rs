@@ -176,9 +176,9 @@ fn primes_small_limits() {
 #[test]
 fn primes_around_segment_boundaries() {
     let abort = AbortFlag::new();
-    let oracle = simple_primes(3 * 983_040 + 100);
+    let oracle = simple_primes(3 * 1_966_080 + 100);
     for k in 1..=3u64 {
-        let edge = 30 * 32_768 * k;
+        let edge = 30 * 65_536 * k;
         for limit in [
             edge - 31,
             edge - 30,
@@ -209,7 +209,7 @@ fn primes_around_segment_boundaries() {
 #[test]
 fn single_thread_matches_the_pool() {
     let abort = AbortFlag::new();
-    for limit in [0u64, 7, 1_000, 2_000_003, 30 * 32_768 * 5 + 7] {
+    for limit in [0u64, 7, 1_000, 2_000_003, 30 * 65_536 * 5 + 7] {
         assert_eq!(
             primes(limit, Threads::Single, &abort).unwrap(),
             primes(limit, Threads::Auto, &abort).unwrap()
