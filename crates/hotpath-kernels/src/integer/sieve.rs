@@ -152,6 +152,7 @@ fn cross_off<const R: usize>(seg: &mut [u8], s: &mut Sieving) {
     // Whole turns: eight writes each. Offsets grow with j, so `i + off[7] < len` bounds them all,
     // and `i + off[0] >= 0` holds from here on (the state always points at a byte not yet behind
     // the segment start).
+    debug_assert!(i + off[0] >= 0);
     let ptr = seg.as_mut_ptr();
     while i + off[7] < len {
         // SAFETY: 0 <= i + off[0] <= i + off[j] <= i + off[7] < len = seg.len() for every j
