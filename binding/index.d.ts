@@ -56,6 +56,12 @@ export declare class NativeRiskModel {
 /** A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`. */
 export declare class PreparedRows {}
 
+/** The number of primes `<= limit` (π(limit)); `limit` is an integer in 0..=2^32. */
+export declare function countPrimes(limit: number): number
+
+/** `countPrimes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
+export declare function countPrimesAsync(limit: number, cancel: CancelToken): Promise<number>
+
 /**
  * Panics inside native code on purpose. Tests use it to prove that a panic becomes an
  * `ERR_HOTPATH_INTERNAL` error instead of crashing the process.
@@ -64,6 +70,15 @@ export declare function debugPanic(message: string): void
 
 /** The async twin of `debugPanic`: the panic happens on a libuv worker thread. */
 export declare function debugPanicAsync(message: string): Promise<unknown>
+
+/**
+ * F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
+ * Runs on the calling thread (with the hotpath pool for large n, unless async tasks hold it).
+ */
+export declare function fibonacci(n: number): bigint
+
+/** `fibonacci` on a libuv worker thread; abortable between doubling steps through `cancel`. */
+export declare function fibonacciAsync(n: number, cancel: CancelToken): Promise<bigint>
 
 /** Describes the loaded native binary and the CPU features it detected. */
 export declare function nativeInfo(): NativeInfo
@@ -86,6 +101,15 @@ export declare function prepareRowsF32(rows: Float32Array): PreparedRows
 export declare function prepareRowsF64(rows: Float64Array): PreparedRows
 
 /**
+ * The primes `<= limit` in increasing order, as a Uint32Array that owns the kernel's memory (no
+ * copy). `limit` is an integer in 0..=2^32.
+ */
+export declare function primes(limit: number): Uint32Array
+
+/** `primes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
+export declare function primesAsync(limit: number, cancel: CancelToken): Promise<Uint32Array>
+
+/**
  * Direct entry points of the statistics kernels: `momentsF64/F32(values, out)` write the moments
  * of `values` as `[count, mean, m2, sum, compensation, min, max]` into `out` (length >= 7) and
  * return -1, or return the index of the first NaN or infinite value and leave `out` untouched.
@@ -99,6 +123,9 @@ export declare function statsFastCalls(): { momentsF64(values: Float64Array, out
  * JavaScript merge against Rust's; both states are validated like `Accumulator.fromJSON`.
  */
 export declare function statsMergeStates(a: Array<number>, b: Array<number>): Array<number>
+
+/** The sum of i*i for i in 0..n, exactly. `n` is a BigInt in 0..=2^64-1. */
+export declare function sumOfSquares(n: bigint): bigint
 
 /**
  * Runs a vector kernel on a libuv worker thread; resolves to the reduction's value (0 for maps,

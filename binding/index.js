@@ -773,17 +773,24 @@ if (
   }
 }
 
-const { CancelToken, NativeRiskModel, PreparedRows, debugPanic, debugPanicAsync, nativeInfo, prepareRowsF32, prepareRowsF64, statsFastCalls, statsMergeStates, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, fibonacci, fibonacciAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeRiskModel }
 export { PreparedRows }
+export { countPrimes }
+export { countPrimesAsync }
 export { debugPanic }
 export { debugPanicAsync }
+export { fibonacci }
+export { fibonacciAsync }
 export { nativeInfo }
 export { prepareRowsF32 }
 export { prepareRowsF64 }
+export { primes }
+export { primesAsync }
 export { statsFastCalls }
 export { statsMergeStates }
+export { sumOfSquares }
 export { vectorAsync }
 export { vectorFastCalls }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -47,6 +47,19 @@ export {
   sumSquaresAsync,
 } from './vector.js'
 export type { DistancesOptions, ScaleAndShiftOptions, Vector, VectorAsyncOptions } from './vector.js'
+export {
+  countPrimes,
+  countPrimesAsync,
+  fibonacci,
+  fibonacciAsync,
+  FIBONACCI_MAX_N,
+  primes,
+  primesAsync,
+  PRIMES_MAX_LIMIT,
+  sumOfSquares,
+  SUM_OF_SQUARES_MAX_BIGINT,
+} from './math.js'
+export type { MathAsyncOptions } from './math.js'
 export { Accumulator, accumulate } from './stats.js'
 export type { AccumulateItem, AccumulateOptions, AccumulatorJSON, NumericValues } from './stats.js'
 export { runtimeInfo } from './info.js'

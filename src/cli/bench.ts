@@ -3,6 +3,7 @@ import Table from 'cli-table3'
 import os from 'node:os'
 import { runScoreBench, type BenchResult } from '../bench/score.js'
 import type { Suite, SuiteReport } from '../bench/suite.js'
+import { runMathBench } from '../bench/math.js'
 import { runStatsBench } from '../bench/stats.js'
 import { runVectorBench } from '../bench/vector.js'
 import { runtimeInfo } from '../info.js'
@@ -10,6 +11,7 @@ import { runtimeInfo } from '../info.js'
 /** The suites after the risk score, by the name `--suite` takes. */
 export const SUITES: Record<string, Suite> = {
   vector: runVectorBench,
+  math: runMathBench,
   stats: runStatsBench,
 }
 

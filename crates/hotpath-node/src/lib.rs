@@ -7,6 +7,7 @@ mod cancel;
 mod diagnostics;
 mod error;
 mod fast;
+mod integer;
 mod raw;
 mod score;
 mod stats;
