@@ -16,6 +16,13 @@ impl AbortFlag {
         Self::default()
     }
 
+    /// A flag nobody can raise, for calls that cannot be cancelled (sync calls from JavaScript):
+    /// shared, so such calls allocate nothing.
+    pub fn never() -> &'static AbortFlag {
+        static NEVER: std::sync::LazyLock<AbortFlag> = std::sync::LazyLock::new(AbortFlag::new);
+        &NEVER
+    }
+
     pub fn abort(&self) {
         // Relaxed is enough: the flag carries no data, and a chunk that misses the store by a few
         // nanoseconds only means one more chunk of work.

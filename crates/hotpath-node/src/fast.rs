@@ -90,7 +90,7 @@ unsafe fn score_batch<T: Sample>(
                 "singleThread",
             )?;
             let threads = crate::tasks::sync_threads(single_thread);
-            model.score_batch(rows, out, threads, &Default::default())?;
+            model.score_batch(rows, out, threads, hotpath_kernels::AbortFlag::never())?;
             let mut undefined = ptr::null_mut();
             check(sys::napi_get_undefined(env, &mut undefined), "result")?;
             Ok(undefined)

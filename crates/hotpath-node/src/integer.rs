@@ -48,7 +48,7 @@ pub fn sum_of_squares(n: BigInt) -> Result<BigInt, Code> {
 #[napi]
 pub fn fibonacci(n: u32) -> Result<BigInt, Code> {
     guard(|| {
-        let f = integer::fibonacci(u64::from(n), sync_threads(), &AbortFlag::new())
+        let f = integer::fibonacci(u64::from(n), sync_threads(), AbortFlag::never())
             .map_err(kernel_error)?;
         Ok(to_bigint(f.to_u64_digits()))
     })
@@ -94,7 +94,7 @@ pub fn primes(limit: f64) -> Result<Uint32Array, Code> {
     guard(|| {
         let limit = sieve_limit(limit).map_err(kernel_error)?;
         let list =
-            integer::primes(limit, sync_threads(), &AbortFlag::new()).map_err(kernel_error)?;
+            integer::primes(limit, sync_threads(), AbortFlag::never()).map_err(kernel_error)?;
         Ok(Uint32Array::new(list))
     })
 }
@@ -104,7 +104,7 @@ pub fn primes(limit: f64) -> Result<Uint32Array, Code> {
 pub fn count_primes(limit: f64) -> Result<f64, Code> {
     guard(|| {
         let limit = sieve_limit(limit).map_err(kernel_error)?;
-        let count = integer::count_primes(limit, sync_threads(), &AbortFlag::new())
+        let count = integer::count_primes(limit, sync_threads(), AbortFlag::never())
             .map_err(kernel_error)?;
         Ok(count as f64)
     })

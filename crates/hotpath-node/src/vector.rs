@@ -50,10 +50,10 @@ unsafe fn unary(
         unsafe {
             let [x] = arguments::<1>(env, info)?;
             let threads = sync_threads(false);
-            let none = AbortFlag::new();
+            let none = AbortFlag::never();
             let value = match float_view(env, x, "x")? {
-                FloatView::F64(x) => f64_kernel(x.as_slice(), threads, &none)?,
-                FloatView::F32(x) => f32_kernel(x.as_slice(), threads, &none)?,
+                FloatView::F64(x) => f64_kernel(x.as_slice(), threads, none)?,
+                FloatView::F32(x) => f32_kernel(x.as_slice(), threads, none)?,
             };
             create_number(env, value)
         }
@@ -75,13 +75,13 @@ unsafe fn binary(
         unsafe {
             let [x, y] = arguments::<2>(env, info)?;
             let threads = sync_threads(false);
-            let none = AbortFlag::new();
+            let none = AbortFlag::never();
             let value = match (float_view(env, x, "x")?, float_view(env, y, "y")?) {
                 (FloatView::F64(x), FloatView::F64(y)) => {
-                    f64_kernel(x.as_slice(), y.as_slice(), threads, &none)?
+                    f64_kernel(x.as_slice(), y.as_slice(), threads, none)?
                 }
                 (FloatView::F32(x), FloatView::F32(y)) => {
-                    f32_kernel(x.as_slice(), y.as_slice(), threads, &none)?
+                    f32_kernel(x.as_slice(), y.as_slice(), threads, none)?
                 }
                 _ => return Err(mixed_types("y")),
             };
@@ -131,10 +131,10 @@ unsafe extern "C" fn scale_entry(
             let [x, factor] = arguments::<2>(env, info)?;
             let factor = number(env, factor, "factor")?;
             let threads = sync_threads(false);
-            let none = AbortFlag::new();
+            let none = AbortFlag::never();
             match float_view(env, x, "x")? {
-                FloatView::F64(x) => vector::scale(x.as_mut_slice(), factor, threads, &none)?,
-                FloatView::F32(x) => vector::scale(x.as_mut_slice(), factor, threads, &none)?,
+                FloatView::F64(x) => vector::scale(x.as_mut_slice(), factor, threads, none)?,
+                FloatView::F32(x) => vector::scale(x.as_mut_slice(), factor, threads, none)?,
             }
             undefined(env)
         }
@@ -157,7 +157,7 @@ unsafe extern "C" fn scale_and_shift_entry(
                 return Err(overlapping("out", "x"));
             }
             let threads = sync_threads(false);
-            let none = AbortFlag::new();
+            let none = AbortFlag::never();
             match (x, out) {
                 (FloatView::F64(x), FloatView::F64(o)) => vector::scale_and_shift(
                     x.as_slice(),
@@ -165,7 +165,7 @@ unsafe extern "C" fn scale_and_shift_entry(
                     shift,
                     o.as_mut_slice(),
                     threads,
-                    &none,
+                    none,
                 )?,
                 (FloatView::F32(x), FloatView::F32(o)) => vector::scale_and_shift(
                     x.as_slice(),
@@ -173,7 +173,7 @@ unsafe extern "C" fn scale_and_shift_entry(
                     shift,
                     o.as_mut_slice(),
                     threads,
-                    &none,
+                    none,
                 )?,
                 _ => return Err(mixed_types("out")),
             }
@@ -202,14 +202,14 @@ unsafe extern "C" fn distances_entry(
                 ));
             };
             let threads = sync_threads(false);
-            let none = AbortFlag::new();
+            let none = AbortFlag::never();
             let out = out.as_mut_slice();
             match points {
                 FloatView::F64(p) => {
-                    vector::distances_from_origin(p.as_slice(), out, threads, &none)?
+                    vector::distances_from_origin(p.as_slice(), out, threads, none)?
                 }
                 FloatView::F32(p) => {
-                    vector::distances_from_origin(p.as_slice(), out, threads, &none)?
+                    vector::distances_from_origin(p.as_slice(), out, threads, none)?
                 }
             }
             undefined(env)

@@ -8,7 +8,24 @@ use super::Element;
 use super::compensated::{
     LANES, PRODUCTS, Partial, SQUARED_DIFFERENCES, Terms, VALUES, accumulate, fold, term,
 };
+use crate::simd::prefetch;
 use std::arch::x86_64::*;
+
+/// Bytes ahead of the loads that each iteration asks the CPU to fetch. Inputs larger than the
+/// caches stream from DRAM, and the hardware prefetcher alone kept the 2-thread sum ~25% under a
+/// plain C read loop; 8, 16 and 32 KiB ahead all reach it (`examples/vector_speed.rs`).
+const PREFETCH_BYTES: usize = 16384;
+
+/// Prefetches the cache lines `PREFETCH_BYTES` ahead of `LANES` elements at `ptr`: one or two
+/// lines (16 f32 or f64). Hints never fault, so running past the end is harmless.
+#[inline(always)]
+fn prefetch_lanes<T>(ptr: *const T) {
+    let ahead = ptr.cast::<u8>().wrapping_add(PREFETCH_BYTES);
+    prefetch(ahead);
+    if size_of::<T>() * LANES > 64 {
+        prefetch(ahead.wrapping_add(64));
+    }
+}
 
 /// The term registers for one vector of elements: value and product error.
 macro_rules! terms {
@@ -64,6 +81,10 @@ fn block_avx512_of<T: Element, const TERMS: u8>(x: &[T], y: &[T]) -> Partial {
     let (xp, yp) = (x.as_ptr(), y.as_ptr());
     let mut i = 0;
     while i < full {
+        prefetch_lanes(xp.wrapping_add(i));
+        if TERMS != VALUES {
+            prefetch_lanes(yp.wrapping_add(i));
+        }
         // SAFETY: i + 16 <= full <= len for both slices.
         let (x0, x1, y0, y1) = unsafe {
             (
@@ -144,6 +165,10 @@ fn block_avx2_of<T: Element, const TERMS: u8>(x: &[T], y: &[T]) -> Partial {
     let (xp, yp) = (x.as_ptr(), y.as_ptr());
     let mut i = 0;
     while i < full {
+        prefetch_lanes(xp.wrapping_add(i));
+        if TERMS != VALUES {
+            prefetch_lanes(yp.wrapping_add(i));
+        }
         for r in 0..4 {
             // SAFETY: i + 4r + 4 <= full <= len for both slices.
             let (xv, yv) = unsafe { (T::load4(xp.add(i + 4 * r)), T::load4(yp.add(i + 4 * r))) };
