@@ -4,10 +4,10 @@
  * runs the pure-TS reference for inputs too small to repay a native call (or when no native
  * binary loads and `HOTPATH_NATIVE=fallback` is set).
  */
-import { AbortError, abortErrorFor, fromNative, invalidType, outOfRange } from './errors.js'
-import { nativeTasks } from './limit.js'
+import { abortErrorFor, fromNative, invalidType, outOfRange } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/math.js'
+import { runNativeTask } from './task.js'
 import { abortSignal, integerInRange, optionsObject } from './validate.js'
 
 /** Largest `n` accepted by {@link fibonacci}: F(10,000,000) has 2,089,877 decimal digits. */
@@ -112,7 +112,7 @@ export async function fibonacciAsync(n: number, options?: MathAsyncOptions): Pro
   fibonacciN(n)
   if (signal?.aborted) throw abortErrorFor(signal)
   if (!native || n <= FIBONACCI_ASYNC_INLINE_MAX_N) return referenceAsync(() => fibonacci(n), signal, n > FIBONACCI_ASYNC_INLINE_MAX_N)
-  return runNative(signal, (token) => native!.fibonacciAsync(n, token))
+  return runNativeTask(signal, (token) => native!.fibonacciAsync(n, token))
 }
 
 function sieveLimit(limit: unknown): number {
@@ -154,7 +154,7 @@ export async function primesAsync(limit: number, options?: MathAsyncOptions): Pr
   sieveLimit(limit)
   if (signal?.aborted) throw abortErrorFor(signal)
   if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => primes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-  return runNative(signal, (token) => native!.primesAsync(limit, token))
+  return runNativeTask(signal, (token) => native!.primesAsync(limit, token))
 }
 
 /**
@@ -191,32 +191,7 @@ export async function countPrimesAsync(limit: number, options?: MathAsyncOptions
   sieveLimit(limit)
   if (signal?.aborted) throw abortErrorFor(signal)
   if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => countPrimes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-  return runNative(signal, (token) => native!.countPrimesAsync(limit, token))
-}
-
-type CancelToken = InstanceType<NonNullable<typeof native>['CancelToken']>
-
-/**
- * Runs one native async task behind the process-wide limit, wired to `signal`: an abort raises
- * the task's cancel token (the kernel stops at its next check) and the call rejects with an
- * AbortError, also when the signal fires while the task waits for a slot or after it finished.
- */
-async function runNative<T>(signal: AbortSignal | undefined, start: (token: CancelToken) => Promise<T>): Promise<T> {
-  const token = new native!.CancelToken()
-  const onAbort = (): void => token.cancel()
-  signal?.addEventListener('abort', onAbort, { once: true })
-  try {
-    const result = await nativeTasks.run(() => {
-      if (signal?.aborted) throw abortErrorFor(signal)
-      return start(token)
-    })
-    if (signal?.aborted) throw abortErrorFor(signal)
-    return result
-  } catch (error) {
-    throw error instanceof AbortError ? error : fromNative(error, signal)
-  } finally {
-    signal?.removeEventListener('abort', onAbort)
-  }
+  return runNativeTask(signal, (token) => native!.countPrimesAsync(limit, token))
 }
 
 /**

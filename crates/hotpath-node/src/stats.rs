@@ -6,7 +6,7 @@
 //! (see `fast.rs`): a `#[napi]` function with a typed-array argument costs 0.4-0.9 us of glue,
 //! more than the kernel needs for a 4,096-value flush of the `add()` buffer.
 use crate::error::{Code, guard};
-use crate::raw::{Callback, Failure, RawValue, check, entry, status_error, typed_view};
+use crate::raw::{Callback, Failure, RawValue, check, entry, typed_view};
 use hotpath_kernels::score::{Sample, Threads};
 use hotpath_kernels::stats::{Moments, MomentsParts};
 use napi::{Env, Result, sys};
@@ -140,34 +140,8 @@ unsafe extern "C" fn moments_f32(
 pub fn stats_fast_calls(env: Env) -> Result<RawValue> {
     let entries: [(&CStr, Callback); 2] =
         [(c"momentsF64", moments_f64), (c"momentsF32", moments_f32)];
-    let raw_env = env.raw();
-    let mut object = ptr::null_mut();
-    // SAFETY: N-API calls on the JS thread; the functions carry no data.
-    unsafe {
-        status_error(
-            sys::napi_create_object(raw_env, &mut object),
-            "the stats fast-call table",
-        )?;
-        for (name, callback) in entries {
-            let mut function = ptr::null_mut();
-            status_error(
-                sys::napi_create_function(
-                    raw_env,
-                    name.as_ptr(),
-                    -1,
-                    Some(callback),
-                    ptr::null_mut(),
-                    &mut function,
-                ),
-                "a stats fast-call function",
-            )?;
-            status_error(
-                sys::napi_set_named_property(raw_env, object, name.as_ptr(), function),
-                "a stats fast-call property",
-            )?;
-        }
-    }
-    Ok(RawValue(object))
+    // SAFETY: called by napi-rs on the JS thread with its live environment.
+    unsafe { crate::raw::function_table(env.raw(), &entries) }
 }
 
 /// Merges two accumulator states `[count, mean, m2, sum, compensation, min, max]` with the

@@ -34,6 +34,9 @@ fn overlapping(name: &'static str, other: &str) -> Failure {
     .into()
 }
 
+type UnaryKernel<T> = fn(&[T], Threads, &AbortFlag) -> std::result::Result<f64, KernelError>;
+type BinaryKernel<T> = fn(&[T], &[T], Threads, &AbortFlag) -> std::result::Result<f64, KernelError>;
+
 /// A reduction of one vector: `(x) -> number`.
 ///
 /// # Safety
@@ -41,8 +44,8 @@ fn overlapping(name: &'static str, other: &str) -> Failure {
 unsafe fn unary(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-    f64_kernel: fn(&[f64], Threads, &AbortFlag) -> std::result::Result<f64, KernelError>,
-    f32_kernel: fn(&[f32], Threads, &AbortFlag) -> std::result::Result<f64, KernelError>,
+    f64_kernel: UnaryKernel<f64>,
+    f32_kernel: UnaryKernel<f32>,
 ) -> sys::napi_value {
     entry(env, || {
         // SAFETY (whole block): the views are this callback's arguments, read-only here, and
@@ -67,8 +70,8 @@ unsafe fn unary(
 unsafe fn binary(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-    f64_kernel: fn(&[f64], &[f64], Threads, &AbortFlag) -> std::result::Result<f64, KernelError>,
-    f32_kernel: fn(&[f32], &[f32], Threads, &AbortFlag) -> std::result::Result<f64, KernelError>,
+    f64_kernel: BinaryKernel<f64>,
+    f32_kernel: BinaryKernel<f32>,
 ) -> sys::napi_value {
     entry(env, || {
         // SAFETY (whole block): as in `unary`; both views are only read, so they may overlap.

@@ -33,7 +33,7 @@ pub struct Partial {
 impl Partial {
     /// Adds another partial: `s` by TwoSum, the errors into `c`.
     #[inline(always)]
-    pub fn add(self, other: Partial) -> Partial {
+    pub fn combine(self, other: Partial) -> Partial {
         let (s, e) = two_sum(self.s, other.s);
         Partial {
             s,
@@ -128,7 +128,7 @@ pub(super) const SQUARED_DIFFERENCES: u8 = 2;
 pub(super) fn fold(s: &[f64; LANES], c: &[f64; LANES]) -> Partial {
     let mut total = Partial::default();
     for lane in 0..LANES {
-        total = total.add(Partial {
+        total = total.combine(Partial {
             s: s[lane],
             c: c[lane],
         });

@@ -159,13 +159,15 @@ pub fn reduce_with<T: Element>(
                 })
                 .collect::<Result<_, KernelError>>()
         })?;
-        return Ok(partials.into_iter().fold(Partial::default(), Partial::add));
+        return Ok(partials
+            .into_iter()
+            .fold(Partial::default(), Partial::combine));
     }
     let _ = threads;
     let mut total = Partial::default();
     for (xb, yb) in x.chunks(BLOCK).zip(y.chunks(BLOCK)) {
         abort.check()?;
-        total = total.add(block_partial(level, terms, xb, yb));
+        total = total.combine(block_partial(level, terms, xb, yb));
     }
     Ok(total)
 }
