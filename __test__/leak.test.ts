@@ -28,4 +28,20 @@ describe('memory', () => {
     expect(report.checksumFinite).toBe(true)
     expect(report.growth, `RSS ${(report.rssWarm / 2 ** 20).toFixed(1)} MiB after warm-up, ${(report.rssEnd / 2 ** 20).toFixed(1)} MiB at the end`).toBeLessThan(BOUND_BYTES)
   }, 120_000)
+
+  it('600,000 calls of the vector, integer and statistics kernels grow RSS by less than 64 MiB after warm-up', async () => {
+    // Fixture __test__/fixtures/leak-kernels.mjs: raw N-API vector calls (300k), vector AsyncTasks
+    // on copied and shared 70,000-element inputs (20k), primes results (100k), BigInt results
+    // (100k), sieve AsyncTasks (20k) and Accumulator.addMany through the native kernel (60k).
+    // Leaking a primes result (1-2 KB, 90k measured calls) or an async input copy (560 KB) exceeds
+    // the bound; so did Rust-owned result arrays that V8 could not account for.
+    requireDist()
+    const result = await runNode(fixture('leak-kernels.mjs'), [distIndexUrl], { nodeArgs: ['--expose-gc'], timeoutMs: 120_000 })
+    expect(result.timedOut).toBe(false)
+    expect(result.code, result.stderr).toBe(0)
+    const report = lastJson<{ rssWarm: number; rssEnd: number; growth: number; total: number; checksumFinite: boolean }>(result.stdout)
+    expect(report.total).toBe(600_000)
+    expect(report.checksumFinite).toBe(true)
+    expect(report.growth, `RSS ${(report.rssWarm / 2 ** 20).toFixed(1)} MiB after warm-up, ${(report.rssEnd / 2 ** 20).toFixed(1)} MiB at the end`).toBeLessThan(BOUND_BYTES)
+  }, 120_000)
 })

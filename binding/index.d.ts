@@ -101,8 +101,8 @@ export declare function prepareRowsF32(rows: Float32Array): PreparedRows
 export declare function prepareRowsF64(rows: Float64Array): PreparedRows
 
 /**
- * The primes `<= limit` in increasing order, as a Uint32Array that owns the kernel's memory (no
- * copy). `limit` is an integer in 0..=2^32.
+ * The primes `<= limit` in increasing order, as a Uint32Array (in V8's memory: see
+ * `raw::uint32_array`). `limit` is an integer in 0..=2^32.
  */
 export declare function primes(limit: number): Uint32Array
 

@@ -2,10 +2,11 @@
 //! arguments first; the checks here only keep bad values from reaching the kernels.
 use crate::cancel::CancelToken;
 use crate::error::{Code, guard, guard_task, kernel_error, task_error};
+use crate::raw::{RawValue, uint32_array};
 use crate::tasks::ActiveTask;
 use hotpath_kernels::AbortFlag;
 use hotpath_kernels::integer::{self, Threads};
-use napi::bindgen_prelude::{AsyncTask, BigInt, Uint32Array};
+use napi::bindgen_prelude::{AsyncTask, BigInt};
 use napi::{Env, Result, Task};
 use napi_derive::napi;
 
@@ -87,15 +88,18 @@ impl Task for FibonacciTask {
     }
 }
 
-/// The primes `<= limit` in increasing order, as a Uint32Array that owns the kernel's memory (no
-/// copy). `limit` is an integer in 0..=2^32.
-#[napi]
-pub fn primes(limit: f64) -> Result<Uint32Array, Code> {
+/// The primes `<= limit` in increasing order, as a Uint32Array (in V8's memory: see
+/// `raw::uint32_array`). `limit` is an integer in 0..=2^32.
+#[napi(ts_return_type = "Uint32Array")]
+pub fn primes(env: Env, limit: f64) -> Result<RawValue, Code> {
     guard(|| {
         let limit = sieve_limit(limit).map_err(kernel_error)?;
         let list =
             integer::primes(limit, sync_threads(), AbortFlag::never()).map_err(kernel_error)?;
-        Ok(Uint32Array::new(list))
+        // SAFETY: napi-rs calls this on the JS thread with its live environment.
+        let array = unsafe { uint32_array(env.raw(), &list) }
+            .map_err(|e| napi::Error::new(Code::Internal, e.reason.clone()))?;
+        Ok(RawValue(array))
     })
 }
 
@@ -159,7 +163,7 @@ pub enum Sieved {
 
 impl Task for SieveTask {
     type Output = Sieved;
-    type JsValue = napi::Either<Uint32Array, f64>;
+    type JsValue = napi::Either<RawValue, f64>;
 
     fn compute(&mut self) -> Result<Sieved> {
         guard_task(|| {
@@ -176,9 +180,12 @@ impl Task for SieveTask {
         })
     }
 
-    fn resolve(&mut self, _env: Env, output: Sieved) -> Result<Self::JsValue> {
+    fn resolve(&mut self, env: Env, output: Sieved) -> Result<Self::JsValue> {
         Ok(match output {
-            Sieved::List(list) => napi::Either::A(Uint32Array::new(list)),
+            // SAFETY: `resolve` runs on the JS thread with its live environment.
+            Sieved::List(list) => {
+                napi::Either::A(RawValue(unsafe { uint32_array(env.raw(), &list)? }))
+            }
             Sieved::Count(count) => napi::Either::B(count as f64),
         })
     }
