@@ -98,6 +98,11 @@ const geo: NativeGeo | null = (() => {
   return candidate && typeof candidate.geoHaversineMany === 'function' && typeof candidate.geoNearestK === 'function' && typeof candidate.NativeGeoIndex === 'function' ? (candidate as NativeGeo) : null
 })()
 
+/** Which implementation runs the geo kernels: `'native'`, or `'fallback'` (pure TS) when the loaded binary has none. */
+export function geoBackend(): 'native' | 'fallback' {
+  return geo ? 'native' : 'fallback'
+}
+
 /**
  * Point sets this small are handled in pure TS (by `haversineMany`, `nearestK` and `GeoIndex`
  * alike, so an index and the brute force always run the same implementation): a native call's

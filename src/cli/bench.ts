@@ -6,6 +6,7 @@ import type { Suite, SuiteReport } from '../bench/suite.js'
 import { runMathBench } from '../bench/math.js'
 import { runStatsBench } from '../bench/stats.js'
 import { runVectorBench } from '../bench/vector.js'
+import { runGeoBench } from '../bench/geo.js'
 import { runtimeInfo } from '../info.js'
 
 /** The suites after the risk score, by the name `--suite` takes. */
@@ -13,6 +14,7 @@ export const SUITES: Record<string, Suite> = {
   vector: runVectorBench,
   math: runMathBench,
   stats: runStatsBench,
+  geo: runGeoBench,
 }
 
 export const SUITE_NAMES = ['score', ...Object.keys(SUITES)]
