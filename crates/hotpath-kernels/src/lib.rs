@@ -5,6 +5,7 @@
 
 pub mod abort;
 pub mod error;
+pub mod geo;
 pub mod integer;
 pub mod math;
 pub mod pool;
