@@ -12,7 +12,7 @@
 //! node covers a contiguous range, coordinates in flat arrays. Building is O(n log n): a median
 //! split (`select_nth_unstable`) along the widest axis, down to leaves of at most [`LEAF`] points.
 use super::distance::{EARTH_RADIUS_KM, Origin, cos_lat, sin_poly};
-use super::{TopK, by_distance, check_k, check_lengths, check_point, split};
+use super::{TopK, by_distance, check_k, check_lengths, check_point, into_arrays};
 use crate::AbortFlag;
 use crate::error::KernelError;
 use crate::pool::Threads;
@@ -182,7 +182,7 @@ impl GeoIndex {
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
         self.query(lat, lon, k, max_distance_km, &mut scratch, &mut out);
-        Ok(split(out))
+        Ok(into_arrays(out))
     }
 
     /// Every point within `radius_km` of (`lat`, `lon`) (inclusive), ascending by distance, ties
@@ -210,7 +210,7 @@ impl GeoIndex {
             &mut out,
         );
         abort.check()?;
-        Ok(split(out))
+        Ok(into_arrays(out))
     }
 
     /// `nearest(lat, lon, k)` for every query, flat: query `q`'s results are at
@@ -382,8 +382,8 @@ impl GeoIndex {
 #[inline(always)]
 fn box_distance2(node: &Node, q: [f64; 3]) -> f64 {
     let mut sum = 0.0;
-    for a in 0..3 {
-        let d = (node.min[a] - q[a]).max(q[a] - node.max[a]).max(0.0);
+    for ((&lo, &hi), &v) in node.min.iter().zip(&node.max).zip(&q) {
+        let d = (lo - v).max(v - hi).max(0.0);
         sum += d * d;
     }
     sum

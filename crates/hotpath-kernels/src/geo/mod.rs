@@ -161,12 +161,13 @@ impl TopK {
 }
 
 /// Splits sorted (distance, index) pairs into the two result arrays.
-pub(crate) fn split(pairs: Vec<(f64, u32)>) -> (Vec<u32>, Vec<f64>) {
+pub(crate) fn into_arrays(pairs: Vec<(f64, u32)>) -> (Vec<u32>, Vec<f64>) {
     pairs.into_iter().map(|(d, i)| (i, d)).unzip()
 }
 
 /// `out[i]` = the distance from (`lat`, `lon`) to (`lats[i]`, `lons[i]`) on a sphere of
 /// `radius_km`. All three slices have one length.
+#[allow(clippy::too_many_arguments)]
 pub fn haversine_many(
     lat: f64,
     lon: f64,
@@ -245,8 +246,8 @@ fn chunk_top_k(
         let start = base + b * BLOCK;
         let mut threshold = top.threshold();
         for (j, &d) in out.iter().enumerate() {
-            // `!(d > threshold)` lets ties and NaN through to the exact comparison.
-            if !(d > threshold) {
+            // Ties and NaN go on to the exact comparison.
+            if d.partial_cmp(&threshold) != Some(Ordering::Greater) {
                 top.push((d, (start + j) as u32));
                 threshold = top.threshold();
             }
@@ -335,5 +336,5 @@ pub fn nearest_k_with(
         top.into_vec()
     };
     all.sort_unstable_by(by_distance);
-    Ok(split(all))
+    Ok(into_arrays(all))
 }

@@ -150,7 +150,7 @@ fn nearest_k_matches_a_full_sort_at_every_level_and_thread_count() {
     let (lats, lons) = points(100_003, 5);
     for k in [1, 7, 100] {
         let want = brute(-33.9, 151.2, &lats, &lons);
-        let want = split(want[..k].to_vec());
+        let want = into_arrays(want[..k].to_vec());
         for level in SimdLevel::available() {
             for threads in [Threads::Single, Threads::Auto] {
                 let got =
@@ -184,7 +184,7 @@ fn aborted_calls_stop() {
 fn check_index(index: &GeoIndex, lats: &[f64], lons: &[f64], lat: f64, lon: f64, k: usize) {
     let all = brute(lat, lon, lats, lons);
     let got = index.nearest(lat, lon, k, None).unwrap();
-    let want = split(all[..k.min(all.len())].to_vec());
+    let want = into_arrays(all[..k.min(all.len())].to_vec());
     assert_eq!(got.0, want.0, "nearest({lat}, {lon}, {k})");
     assert!(
         got.1
@@ -195,10 +195,10 @@ fn check_index(index: &GeoIndex, lats: &[f64], lons: &[f64], lat: f64, lon: f64,
     if let Some(&(d, _)) = all.get(k.min(all.len()).saturating_sub(1) / 2) {
         // A radius exactly at a point's distance includes it (and its ties).
         let got = index.within(lat, lon, d, never()).unwrap();
-        let want = split(all.iter().copied().filter(|p| p.0 <= d).collect());
+        let want = into_arrays(all.iter().copied().filter(|p| p.0 <= d).collect());
         assert_eq!(got.0, want.0, "within({lat}, {lon}, {d})");
         let got = index.nearest(lat, lon, k, Some(d)).unwrap();
-        let want = split(all.iter().copied().filter(|p| p.0 <= d).take(k).collect());
+        let want = into_arrays(all.iter().copied().filter(|p| p.0 <= d).take(k).collect());
         assert_eq!(got.0, want.0, "nearest({lat}, {lon}, {k}, {d})");
     }
 }
