@@ -60,7 +60,7 @@ export {
   SUM_OF_SQUARES_MAX_BIGINT,
 } from './math.js'
 export type { MathAsyncOptions } from './math.js'
-export { EARTH_RADIUS_KM, GeoIndex, haversine, haversineMany, nearestK } from './geo.js'
+export { EARTH_RADIUS_KM, GEO_SHORT_MAX_POINTS, GeoIndex, haversine, haversineMany, nearestK } from './geo.js'
 export type { GeoAsyncOptions, GeoNearestOptions, GeoPoint, HaversineManyOptions, HaversineOptions, NearestBatchResult, NearestResult, NormalizeOptions } from './geo.js'
 export { Accumulator, accumulate } from './stats.js'
 export type { AccumulateItem, AccumulateOptions, AccumulatorJSON, NumericValues } from './stats.js'
