@@ -1,8 +1,9 @@
 /**
- * Point sets for the geo tests (uniform, clustered, duplicates, poles, antimeridian, integer
- * grids full of exact ties) and the comparison rules: native distances differ from the pure-TS
- * reference by rounding (≈1e-13 relative), so distances compare with a tolerance and indices
- * compare exactly only where the reference's distance is not within that tolerance of another.
+ * Point sets for the geo tests (uniform, clustered, duplicates, poles, antimeridian, near the
+ * query's antipode, integer grids full of exact ties) and the comparison rules: native distances
+ * differ from the pure-TS reference by rounding (≈1e-13 relative, more near antipodes, where the
+ * formula is ill-conditioned), so distances compare with a tolerance and indices compare exactly
+ * only where the reference's distance is not within that tolerance of another.
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
@@ -18,7 +19,7 @@ export interface Result {
   distances: Float64Array
 }
 
-export const KINDS = ['uniform', 'clustered', 'duplicates', 'poles', 'antimeridian', 'grid'] as const
+export const KINDS = ['uniform', 'clustered', 'duplicates', 'poles', 'antimeridian', 'antipodal', 'grid'] as const
 export type Kind = (typeof KINDS)[number]
 
 const DEG = 180 / Math.PI
@@ -72,6 +73,14 @@ export function makePoints(kind: Kind, n: number, seed: number): Points {
         lons[i] = r() < 0.5 ? 180 - r() * 2 : -180 + r() * 2
         if (r() < 0.1) lons[i] = r() < 0.5 ? 180 : -180
         break
+      case 'antipodal': {
+        // Around the antipode of makeQuery('antipodal', seed), some exactly on it.
+        const [qLat, qLon] = makeQuery('antipodal', seed)
+        const offset = r() < 0.2 ? 0 : (r() - 0.5) * 10 ** -(1 + Math.floor(r() * 8))
+        lats[i] = clampLat(-qLat + offset)
+        lons[i] = wrapLon(qLon + 180 + (r() - 0.5) * 10 ** -(1 + Math.floor(r() * 8)) * (r() < 0.2 ? 0 : 1))
+        break
+      }
       case 'grid':
         lats[i] = Math.floor(r() * 7) - 3
         lons[i] = Math.floor(r() * 7) - 3
@@ -83,7 +92,7 @@ export function makePoints(kind: Kind, n: number, seed: number): Points {
 
 /** A query point suited to `kind` (near the points it would stress). */
 export function makeQuery(kind: Kind, seed: number): [number, number] {
-  const p = makePoints(kind === 'clustered' || kind === 'duplicates' ? 'uniform' : kind, 1, seed + 1)
+  const p = makePoints(kind === 'clustered' || kind === 'duplicates' || kind === 'antipodal' ? 'uniform' : kind, 1, seed + 1)
   if (kind === 'grid') return [Math.floor(seed % 5) - 2, Math.floor((seed / 5) % 5) - 2]
   return [p.lats[0], p.lons[0]]
 }
@@ -95,9 +104,17 @@ export const arbCase = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
 })
 
-/** The tolerance for comparing a native distance with the reference's. */
+const R = 6371
+
+/**
+ * The tolerance for comparing a native distance (km) with the reference's: 1e-9 km + 1e-12
+ * relative, plus the ill-conditioning near antipodes: with 1 - a = cos²(d / 2R), a few ulp of
+ * `a` move d by about R·δa / cos(d / 2R), at most R·√δa on the antipode itself.
+ */
 export function tol(d: number): number {
-  return 1e-9 + 1e-12 * Math.abs(d)
+  const c = Math.abs(Math.cos(d / (2 * R)))
+  const DA = 1e-15
+  return 1e-9 + 1e-12 * Math.abs(d) + Math.min(R * Math.sqrt(DA), (R * DA) / c)
 }
 
 /**

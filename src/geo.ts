@@ -23,7 +23,7 @@ import { abortErrorFor, invalidType, invalidValue, outOfRange } from './errors.j
 import { native } from './native.js'
 import * as reference from './reference/geo.js'
 import { runNativeTask } from './task.js'
-import { abortSignal, assertNoOverlap, integerInRange, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag } from './validate.js'
+import { abortSignal, assertNoOverlap, integerInRange, lengthOf, optionsObject, typedArrayTag } from './validate.js'
 
 export { EARTH_RADIUS_KM } from './reference/geo.js'
 
@@ -350,12 +350,6 @@ function queryPoint(lat: unknown, lon: unknown, normalize: boolean): [number, nu
   return [latitude(lat, 'lat'), longitude(lon, 'lon', normalize)]
 }
 
-/** An array a worker thread may read while JavaScript runs: shared memory as is, or a private copy. */
-function pinned(view: Float64Array): Float64Array {
-  const plain = plainView(view)
-  return isDetachable(plain) ? plain.slice() : plain
-}
-
 /** Wraps a validating body so that every failure becomes a rejection, never a throw. */
 function rejecting<A extends unknown[], R>(body: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return (...args) => {
@@ -479,9 +473,8 @@ export class GeoIndex {
       const engine = this.#engine
       if (!engine.native || queries.n * this.#size <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => this.nearestBatch(queries.lats, queries.lons, kk))
       const index = engine.native
-      const qLats = pinned(queries.lats)
-      const qLons = queries.lons === queryLons ? pinned(queries.lons) : queries.lons
-      const result = await runNativeTask(signal, (token) => index.nearestBatchAsync(qLats, qLons, kk, token))
+      // The binding copies the queries when the task starts (on this thread): a snapshot.
+      const result = await runNativeTask(signal, (token) => index.nearestBatchAsync(queries.lats, queries.lons, kk, token))
       return { indices: result.indices, distances: result.distances, k: kk }
     })()
   }
@@ -511,9 +504,8 @@ const buildAsync = rejecting(async (args: unknown[]): Promise<GeoIndex> => {
   })
   nonEmpty(points, Array.isArray(args[0]))
   if (!geo || points.n <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => GeoIndex.build(points.lats, points.lons))
-  const lats = Array.isArray(args[0]) ? points.lats : pinned(points.lats)
-  const lons = Array.isArray(args[0]) || points.lons !== args[1] ? points.lons : pinned(points.lons)
   const built = geo
-  const index = await runNativeTask(signal, (token) => built.geoIndexBuildAsync(lats, lons, token))
+  // The binding copies the coordinates when the task starts (on this thread): a snapshot.
+  const index = await runNativeTask(signal, (token) => built.geoIndexBuildAsync(points.lats, points.lons, token))
   return new GeoIndex(BUILD, { native: index, reference: null }, points.n)
 })
