@@ -19,6 +19,40 @@ export declare class CancelToken {
 }
 
 /**
+ * A static spatial index (kd-tree over unit vectors) answering nearest-neighbour and radius
+ * queries with exactly the results brute force gives.
+ */
+export declare class NativeGeoIndex {
+  /**
+   * Indexes the points (`lats[i]`, `lons[i]`), latitudes in [-90, 90] and longitudes in
+   * [-180, 180]. Builds on the calling thread.
+   */
+  constructor(lats: Float64Array, lons: Float64Array)
+  /** Number of indexed points. */
+  get size(): number
+  /**
+   * The `k` indexed points nearest to (`lat`, `lon`), at most `maxDistanceKm` away
+   * (`Infinity` for no limit), so possibly fewer than `k`.
+   */
+  nearest(lat: number, lon: number, k: number, maxDistanceKm: number): GeoNeighbors
+  /** Every indexed point within `radiusKm` of (`lat`, `lon`), inclusive, nearest first. */
+  within(lat: number, lon: number, radiusKm: number): GeoNeighbors
+  /**
+   * `nearest(queryLats[q], queryLons[q], k)` for every query, flat: query `q`'s neighbours are
+   * at `q * m .. (q + 1) * m` with `m = min(k, size)`. Uses the hotpath pool unless async
+   * tasks hold it.
+   */
+  nearestBatch(queryLats: Float64Array, queryLons: Float64Array, k: number): GeoNeighbors
+  /**
+   * `nearestBatch` on a libuv worker thread (the queries are copied first); abortable between
+   * chunks of 64 queries through `cancel`.
+   */
+  nearestBatchAsync(queryLats: Float64Array, queryLons: Float64Array, k: number, cancel: CancelToken): Promise<GeoNeighbors>
+  /** `within` on a libuv worker thread; `cancel` stops it before or after the search. */
+  withinAsync(lat: number, lon: number, radiusKm: number, cancel: CancelToken): Promise<GeoNeighbors>
+}
+
+/**
  * A risk model held natively: weights and threshold are validated once and kept for the
  * object's life. The public `RiskModel` class of the facade wraps it. Sync scoring goes through
  * `fastCalls()` (see `fast.rs`); the methods here are the async ones.
@@ -79,6 +113,33 @@ export declare function fibonacci(n: number): bigint
 
 /** `fibonacci` on a libuv worker thread; abortable between doubling steps through `cancel`. */
 export declare function fibonacciAsync(n: number, cancel: CancelToken): Promise<bigint>
+
+/**
+ * Distances from (`lat`, `lon`) to every (`lats[i]`, `lons[i]`) on a sphere of `radiusKm`,
+ * written to `out` (same length; must not overlap the inputs). Runs on the calling thread, with
+ * the hotpath pool for large inputs unless async tasks hold it.
+ */
+export declare function geoHaversineMany(lat: number, lon: number, lats: Float64Array, lons: Float64Array, radiusKm: number, out: Float64Array): void
+
+/**
+ * Builds a `NativeGeoIndex` on a libuv worker thread (the coordinates are copied first);
+ * abortable between subtrees through `cancel`.
+ */
+export declare function geoIndexBuildAsync(lats: Float64Array, lons: Float64Array, cancel: CancelToken): Promise<NativeGeoIndex>
+
+/**
+ * The `k` points nearest to (`lat`, `lon`) by brute force on a sphere of 6371 km; all points,
+ * sorted, when `k` >= their number. `k` >= 1.
+ */
+export declare function geoNearestK(lat: number, lon: number, lats: Float64Array, lons: Float64Array, k: number): GeoNeighbors
+
+/** Neighbours of a query, nearest first (ties by the lower index). */
+export interface GeoNeighbors {
+  /** Positions of the points in the arrays they came from. */
+  indices: Uint32Array
+  /** Great-circle distances in km, `distances[i]` belonging to `indices[i]`. */
+  distances: Float64Array
+}
 
 /** Describes the loaded native binary and the CPU features it detected. */
 export declare function nativeInfo(): NativeInfo

@@ -773,8 +773,9 @@ if (
   }
 }
 
-const { CancelToken, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, fibonacci, fibonacciAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
+export { NativeGeoIndex }
 export { NativeRiskModel }
 export { PreparedRows }
 export { countPrimes }
@@ -783,6 +784,9 @@ export { debugPanic }
 export { debugPanicAsync }
 export { fibonacci }
 export { fibonacciAsync }
+export { geoHaversineMany }
+export { geoIndexBuildAsync }
+export { geoNearestK }
 export { nativeInfo }
 export { prepareRowsF32 }
 export { prepareRowsF64 }

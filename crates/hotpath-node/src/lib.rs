@@ -7,6 +7,7 @@ mod cancel;
 mod diagnostics;
 mod error;
 mod fast;
+mod geo;
 mod integer;
 mod raw;
 mod score;

@@ -378,30 +378,63 @@ pub unsafe fn function_table(
 /// # Safety
 /// `env` must be live, on the JS thread.
 pub unsafe fn uint32_array(env: sys::napi_env, values: &[u32]) -> Result<sys::napi_value> {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        copied_typed_array(
+            env,
+            values,
+            sys::TypedarrayType::uint32_array,
+            "a result Uint32Array",
+        )
+    }
+}
+
+/// A Float64Array in memory V8 allocates and accounts for, holding a copy of `values` (see
+/// [`uint32_array`] for why results are copied rather than wrapped).
+///
+/// # Safety
+/// `env` must be live, on the JS thread.
+pub unsafe fn float64_array(env: sys::napi_env, values: &[f64]) -> Result<sys::napi_value> {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        copied_typed_array(
+            env,
+            values,
+            sys::TypedarrayType::float64_array,
+            "a result Float64Array",
+        )
+    }
+}
+
+/// A typed array of `kind` (whose element type must be `T`) over a fresh V8 ArrayBuffer holding a
+/// copy of `values`.
+///
+/// # Safety
+/// `env` must be live, on the JS thread, and `kind`'s elements must have `T`'s size and layout.
+unsafe fn copied_typed_array<T: Copy>(
+    env: sys::napi_env,
+    values: &[T],
+    kind: sys::napi_typedarray_type,
+    what: &str,
+) -> Result<sys::napi_value> {
     let bytes = std::mem::size_of_val(values);
     let mut data: *mut c_void = ptr::null_mut();
     let mut buffer = ptr::null_mut();
     let mut array = ptr::null_mut();
-    // SAFETY: N-API calls on the JS thread; `data` points at `bytes` fresh bytes, filled from
-    // `values` (the regions cannot overlap) before any JavaScript can see the buffer.
+    // SAFETY: N-API calls on the JS thread; `data` points at `bytes` fresh bytes (V8 aligns
+    // ArrayBuffer storage for any element type), filled from `values` (the regions cannot
+    // overlap) before any JavaScript can see the buffer.
     unsafe {
         status_error(
             sys::napi_create_arraybuffer(env, bytes, &mut data, &mut buffer),
             "a result buffer",
         )?;
         if bytes > 0 {
-            ptr::copy_nonoverlapping(values.as_ptr(), data.cast::<u32>(), values.len());
+            ptr::copy_nonoverlapping(values.as_ptr(), data.cast::<T>(), values.len());
         }
         status_error(
-            sys::napi_create_typedarray(
-                env,
-                sys::TypedarrayType::uint32_array,
-                values.len(),
-                buffer,
-                0,
-                &mut array,
-            ),
-            "a result Uint32Array",
+            sys::napi_create_typedarray(env, kind, values.len(), buffer, 0, &mut array),
+            what,
         )?;
     }
     Ok(array)

@@ -1,0 +1,336 @@
+//! Bindings for `hotpath_kernels::geo`: haversine distances, brute-force nearest neighbours and
+//! the `NativeGeoIndex` class. Coordinates are degrees, distances km. The facade validates
+//! arguments first; the kernels still reject what they cannot answer (length mismatches, k = 0,
+//! coordinates out of range for the index) with `ERR_INVALID_ARG_VALUE`.
+//!
+//! Results are typed arrays in V8's own memory (copied, see `raw::uint32_array`). Async tasks copy
+//! their input arrays on the JS thread when called, so nothing reads JavaScript memory off-thread;
+//! an index is shared with its tasks through an `Arc`, so JavaScript may drop the object while a
+//! task still runs.
+use crate::cancel::CancelToken;
+use crate::error::{Code, guard, guard_task, kernel_error, task_error};
+use crate::raw::{RawValue, float64_array, uint32_array};
+use crate::tasks::{ActiveTask, sync_threads};
+use hotpath_kernels::geo::{self, GeoIndex};
+use hotpath_kernels::pool::Threads;
+use hotpath_kernels::{AbortFlag, KernelError};
+use napi::bindgen_prelude::{AsyncTask, Float64Array};
+use napi::{Env, Result, Task};
+use napi_derive::napi;
+use std::sync::Arc;
+
+/// Neighbours of a query, nearest first (ties by the lower index).
+#[napi(object, object_from_js = false)]
+pub struct GeoNeighbors {
+    /// Positions of the points in the arrays they came from.
+    #[napi(ts_type = "Uint32Array")]
+    pub indices: RawValue,
+    /// Great-circle distances in km, `distances[i]` belonging to `indices[i]`.
+    #[napi(ts_type = "Float64Array")]
+    pub distances: RawValue,
+}
+
+fn neighbors(env: &Env, (indices, distances): (Vec<u32>, Vec<f64>)) -> Result<GeoNeighbors> {
+    // SAFETY: called on the JS thread with its live environment (sync bodies and `resolve`).
+    unsafe {
+        Ok(GeoNeighbors {
+            indices: RawValue(uint32_array(env.raw(), &indices)?),
+            distances: RawValue(float64_array(env.raw(), &distances)?),
+        })
+    }
+}
+
+fn internal(err: napi::Error) -> napi::Error<Code> {
+    napi::Error::new(Code::Internal, err.reason.clone())
+}
+
+fn overlaps(a: &[f64], b: &[f64]) -> bool {
+    let (p, q) = (a.as_ptr_range(), b.as_ptr_range());
+    !a.is_empty() && !b.is_empty() && p.start < q.end && q.start < p.end
+}
+
+/// Distances from (`lat`, `lon`) to every (`lats[i]`, `lons[i]`) on a sphere of `radiusKm`,
+/// written to `out` (same length; must not overlap the inputs). Runs on the calling thread, with
+/// the hotpath pool for large inputs unless async tasks hold it.
+#[napi]
+pub fn geo_haversine_many(
+    lat: f64,
+    lon: f64,
+    lats: &[f64],
+    lons: &[f64],
+    radius_km: f64,
+    mut out: Float64Array,
+) -> Result<(), Code> {
+    guard(|| {
+        if overlaps(&out, lats) || overlaps(&out, lons) {
+            return Err(kernel_error(KernelError::invalid(
+                "out",
+                "memory that does not overlap \"lats\" or \"lons\"",
+                "an overlapping view",
+            )));
+        }
+        // SAFETY: `out` overlaps neither input (checked above), and JavaScript cannot run (so
+        // cannot detach or touch it) before this call returns.
+        let out = unsafe { out.as_mut() };
+        geo::haversine_many(
+            lat,
+            lon,
+            lats,
+            lons,
+            radius_km,
+            out,
+            sync_threads(false),
+            AbortFlag::never(),
+        )
+        .map_err(kernel_error)
+    })
+}
+
+/// The `k` points nearest to (`lat`, `lon`) by brute force on a sphere of 6371 km; all points,
+/// sorted, when `k` >= their number. `k` >= 1.
+#[napi]
+pub fn geo_nearest_k(
+    env: Env,
+    lat: f64,
+    lon: f64,
+    lats: &[f64],
+    lons: &[f64],
+    k: u32,
+) -> Result<GeoNeighbors, Code> {
+    guard(|| {
+        let found = geo::nearest_k(
+            lat,
+            lon,
+            lats,
+            lons,
+            k as usize,
+            sync_threads(false),
+            AbortFlag::never(),
+        )
+        .map_err(kernel_error)?;
+        neighbors(&env, found).map_err(internal)
+    })
+}
+
+/// A static spatial index (kd-tree over unit vectors) answering nearest-neighbour and radius
+/// queries with exactly the results brute force gives.
+#[napi]
+pub struct NativeGeoIndex {
+    inner: Arc<GeoIndex>,
+}
+
+#[napi]
+impl NativeGeoIndex {
+    /// Indexes the points (`lats[i]`, `lons[i]`), latitudes in [-90, 90] and longitudes in
+    /// [-180, 180]. Builds on the calling thread.
+    #[napi(constructor)]
+    pub fn new(lats: &[f64], lons: &[f64]) -> Result<Self, Code> {
+        guard(|| {
+            let index = GeoIndex::build(lats, lons, sync_threads(false), AbortFlag::never())
+                .map_err(kernel_error)?;
+            Ok(Self {
+                inner: Arc::new(index),
+            })
+        })
+    }
+
+    /// Number of indexed points.
+    #[napi(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// The `k` indexed points nearest to (`lat`, `lon`), at most `maxDistanceKm` away
+    /// (`Infinity` for no limit), so possibly fewer than `k`.
+    #[napi]
+    pub fn nearest(
+        &self,
+        env: Env,
+        lat: f64,
+        lon: f64,
+        k: u32,
+        max_distance_km: f64,
+    ) -> Result<GeoNeighbors, Code> {
+        guard(|| {
+            let max = (max_distance_km != f64::INFINITY).then_some(max_distance_km);
+            let found = self
+                .inner
+                .nearest(lat, lon, k as usize, max)
+                .map_err(kernel_error)?;
+            neighbors(&env, found).map_err(internal)
+        })
+    }
+
+    /// Every indexed point within `radiusKm` of (`lat`, `lon`), inclusive, nearest first.
+    #[napi]
+    pub fn within(
+        &self,
+        env: Env,
+        lat: f64,
+        lon: f64,
+        radius_km: f64,
+    ) -> Result<GeoNeighbors, Code> {
+        guard(|| {
+            let found = self
+                .inner
+                .within(lat, lon, radius_km, AbortFlag::never())
+                .map_err(kernel_error)?;
+            neighbors(&env, found).map_err(internal)
+        })
+    }
+
+    /// `nearest(queryLats[q], queryLons[q], k)` for every query, flat: query `q`'s neighbours are
+    /// at `q * m .. (q + 1) * m` with `m = min(k, size)`. Uses the hotpath pool unless async
+    /// tasks hold it.
+    #[napi]
+    pub fn nearest_batch(
+        &self,
+        env: Env,
+        query_lats: &[f64],
+        query_lons: &[f64],
+        k: u32,
+    ) -> Result<GeoNeighbors, Code> {
+        guard(|| {
+            let found = self
+                .inner
+                .nearest_batch(
+                    query_lats,
+                    query_lons,
+                    k as usize,
+                    sync_threads(false),
+                    AbortFlag::never(),
+                )
+                .map_err(kernel_error)?;
+            neighbors(&env, found).map_err(internal)
+        })
+    }
+
+    /// `nearestBatch` on a libuv worker thread (the queries are copied first); abortable between
+    /// chunks of 64 queries through `cancel`.
+    #[napi(ts_return_type = "Promise<GeoNeighbors>")]
+    pub fn nearest_batch_async(
+        &self,
+        query_lats: Float64Array,
+        query_lons: Float64Array,
+        k: u32,
+        cancel: &CancelToken,
+    ) -> AsyncTask<GeoQueryTask> {
+        AsyncTask::new(GeoQueryTask {
+            index: self.inner.clone(),
+            query: Query::Batch {
+                lats: query_lats.to_vec(),
+                lons: query_lons.to_vec(),
+                k,
+            },
+            abort: cancel.flag.clone(),
+            _active: ActiveTask::new(),
+        })
+    }
+
+    /// `within` on a libuv worker thread; `cancel` stops it before or after the search.
+    #[napi(ts_return_type = "Promise<GeoNeighbors>")]
+    pub fn within_async(
+        &self,
+        lat: f64,
+        lon: f64,
+        radius_km: f64,
+        cancel: &CancelToken,
+    ) -> AsyncTask<GeoQueryTask> {
+        AsyncTask::new(GeoQueryTask {
+            index: self.inner.clone(),
+            query: Query::Within {
+                lat,
+                lon,
+                radius_km,
+            },
+            abort: cancel.flag.clone(),
+            _active: ActiveTask::new(),
+        })
+    }
+}
+
+enum Query {
+    Batch {
+        lats: Vec<f64>,
+        lons: Vec<f64>,
+        k: u32,
+    },
+    Within {
+        lat: f64,
+        lon: f64,
+        radius_km: f64,
+    },
+}
+
+pub struct GeoQueryTask {
+    index: Arc<GeoIndex>,
+    query: Query,
+    abort: AbortFlag,
+    _active: ActiveTask,
+}
+
+impl Task for GeoQueryTask {
+    type Output = (Vec<u32>, Vec<f64>);
+    type JsValue = GeoNeighbors;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guard_task(|| {
+            match &self.query {
+                Query::Batch { lats, lons, k } => {
+                    self.index
+                        .nearest_batch(lats, lons, *k as usize, Threads::Auto, &self.abort)
+                }
+                Query::Within {
+                    lat,
+                    lon,
+                    radius_km,
+                } => self.index.within(*lat, *lon, *radius_km, &self.abort),
+            }
+            .map_err(task_error)
+        })
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<GeoNeighbors> {
+        neighbors(&env, output)
+    }
+}
+
+/// Builds a `NativeGeoIndex` on a libuv worker thread (the coordinates are copied first);
+/// abortable between subtrees through `cancel`.
+#[napi(ts_return_type = "Promise<NativeGeoIndex>")]
+pub fn geo_index_build_async(
+    lats: Float64Array,
+    lons: Float64Array,
+    cancel: &CancelToken,
+) -> AsyncTask<GeoIndexBuildTask> {
+    AsyncTask::new(GeoIndexBuildTask {
+        lats: lats.to_vec(),
+        lons: lons.to_vec(),
+        abort: cancel.flag.clone(),
+        _active: ActiveTask::new(),
+    })
+}
+
+pub struct GeoIndexBuildTask {
+    lats: Vec<f64>,
+    lons: Vec<f64>,
+    abort: AbortFlag,
+    _active: ActiveTask,
+}
+
+impl Task for GeoIndexBuildTask {
+    type Output = GeoIndex;
+    type JsValue = NativeGeoIndex;
+
+    fn compute(&mut self) -> Result<GeoIndex> {
+        guard_task(|| {
+            GeoIndex::build(&self.lats, &self.lons, Threads::Auto, &self.abort).map_err(task_error)
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: GeoIndex) -> Result<NativeGeoIndex> {
+        Ok(NativeGeoIndex {
+            inner: Arc::new(output),
+        })
+    }
+}
