@@ -109,12 +109,12 @@ const R = 6371
 /**
  * The tolerance for comparing a native distance (km) with the reference's: 1e-9 km + 1e-12
  * relative, plus the ill-conditioning near antipodes: with 1 - a = cos²(d / 2R), a few ulp of
- * `a` move d by about R·δa / cos(d / 2R), at most R·√δa on the antipode itself.
+ * `a` move d by about R·δa / cos(d / 2R), at most 2R·√δa on the antipode itself.
  */
 export function tol(d: number): number {
   const c = Math.abs(Math.cos(d / (2 * R)))
-  const DA = 1e-15
-  return 1e-9 + 1e-12 * Math.abs(d) + Math.min(R * Math.sqrt(DA), (R * DA) / c)
+  const DA = 4e-15 // a few ulp of a ≈ 1
+  return 1e-9 + 1e-12 * Math.abs(d) + Math.min(2 * R * Math.sqrt(DA), (R * DA) / c)
 }
 
 /**
