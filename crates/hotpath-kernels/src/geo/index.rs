@@ -20,6 +20,9 @@ use std::collections::BinaryHeap;
 
 /// Points per leaf at most.
 pub const LEAF: usize = 32;
+/// Below this many points the build stays on the calling thread; subtrees at least this large are
+/// built in parallel.
+const PARALLEL_BUILD_MIN: usize = 1 << 14;
 const REL_SLACK: f64 = 1e-9;
 const ABS_SLACK: f64 = 1e-14;
 /// Queries handed to a pool thread at once by `nearest_batch`, and how often it polls `abort`.
@@ -84,6 +87,24 @@ struct Scratch {
     candidates: Vec<(f64, u32)>,
 }
 
+/// Runs `f` with this thread's search buffers, so single queries allocate only their result.
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let result = f(&mut scratch);
+            // A huge `within` result should not stay allocated for the thread's life.
+            if scratch.candidates.capacity() > 1 << 16 {
+                *scratch = Scratch::default();
+            }
+            result
+        }
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
 /// A static spatial index over points given in degrees; distances in km on a sphere of
 /// [`EARTH_RADIUS_KM`].
 #[derive(Debug, Default)]
@@ -123,19 +144,31 @@ impl GeoIndex {
         for (&lat, &lon) in lats.iter().zip(lons) {
             check_point(lat, lon, "lats", "lons")?;
         }
-        let _ = threads;
-        let mut items: Vec<Item> = lats
-            .iter()
-            .zip(lons)
-            .enumerate()
-            .map(|(i, (&lat, &lon))| Item {
-                p: unit_vector(lat, lon),
-                id: i as u32,
-            })
-            .collect();
-        let mut nodes = Vec::with_capacity(2 * lats.len().div_ceil(LEAF / 2).max(1));
-        if !items.is_empty() {
-            build_node(&mut items, 0, &mut nodes, abort)?;
+        let parallel = cfg!(feature = "parallel")
+            && threads == Threads::Auto
+            && lats.len() >= PARALLEL_BUILD_MIN
+            && crate::pool::threads() > 1;
+        let item = |(i, (&lat, &lon)): (usize, (&f64, &f64))| Item {
+            p: unit_vector(lat, lon),
+            id: i as u32,
+        };
+        let mut items: Vec<Item>;
+        let nodes;
+        #[cfg(feature = "parallel")]
+        if parallel {
+            use rayon::prelude::*;
+            items =
+                crate::pool::install(|| lats.par_iter().zip(lons).enumerate().map(item).collect());
+            nodes = crate::pool::install(|| build_tree(&mut items, 0, true, abort))?;
+        } else {
+            items = lats.iter().zip(lons).enumerate().map(item).collect();
+            nodes = build_tree(&mut items, 0, false, abort)?;
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let _ = parallel;
+            items = lats.iter().zip(lons).enumerate().map(item).collect();
+            nodes = build_tree(&mut items, 0, false, abort)?;
         }
         let ids: Vec<u32> = items.iter().map(|it| it.id).collect();
         Ok(Self {
@@ -179,9 +212,8 @@ impl GeoIndex {
                 "NaN",
             ));
         }
-        let mut scratch = Scratch::default();
-        let mut out = Vec::new();
-        self.query(lat, lon, k, max_distance_km, &mut scratch, &mut out);
+        let mut out = Vec::with_capacity(k.min(self.len()));
+        with_scratch(|scratch| self.query(lat, lon, k, max_distance_km, scratch, &mut out));
         Ok(into_arrays(out))
     }
 
@@ -389,6 +421,84 @@ fn box_distance2(node: &Node, q: [f64; 3]) -> f64 {
     sum
 }
 
+/// The subtree over `items` (which start at position `offset`) as its own preorder node list,
+/// with the two halves of large subtrees built in parallel when `parallel`.
+fn build_tree(
+    items: &mut [Item],
+    offset: usize,
+    parallel: bool,
+    abort: &AbortFlag,
+) -> Result<Vec<Node>, KernelError> {
+    let mut nodes = Vec::new();
+    if items.is_empty() {
+        return Ok(nodes);
+    }
+    #[cfg(feature = "parallel")]
+    if parallel && items.len() >= PARALLEL_BUILD_MIN {
+        abort.check()?;
+        let (min, max) = bounds(items);
+        let mid = split_items(items, &min, &max);
+        let (left, right) = items.split_at_mut(mid);
+        let (l, r) = rayon::join(
+            || build_tree(left, offset, true, abort),
+            || build_tree(right, offset + mid, true, abort),
+        );
+        let (l, r) = (l?, r?);
+        nodes.reserve_exact(1 + l.len() + r.len());
+        let right_at = 1 + l.len() as u32;
+        nodes.push(Node {
+            min,
+            max,
+            start: offset as u32,
+            end: (offset + items.len()) as u32,
+            right: right_at,
+        });
+        let shift = |base: u32| {
+            move |mut n: Node| {
+                if n.right != 0 {
+                    n.right += base;
+                }
+                n
+            }
+        };
+        nodes.extend(l.into_iter().map(shift(1)));
+        nodes.extend(r.into_iter().map(shift(right_at)));
+        return Ok(nodes);
+    }
+    let _ = parallel;
+    nodes.reserve(2 * items.len().div_ceil(LEAF / 2));
+    build_node(items, offset, &mut nodes, abort)?;
+    Ok(nodes)
+}
+
+/// The bounding box of `items`.
+fn bounds(items: &[Item]) -> ([f64; 3], [f64; 3]) {
+    let mut min = [f64::INFINITY; 3];
+    let mut max = [f64::NEG_INFINITY; 3];
+    for it in items.iter() {
+        for a in 0..3 {
+            // Plain comparisons (the points are finite): cheaper than NaN-aware `f64::min`.
+            if it.p[a] < min[a] {
+                min[a] = it.p[a];
+            }
+            if it.p[a] > max[a] {
+                max[a] = it.p[a];
+            }
+        }
+    }
+    (min, max)
+}
+
+/// Splits `items` at the median of the box's widest axis; returns the split position.
+fn split_items(items: &mut [Item], min: &[f64; 3], max: &[f64; 3]) -> usize {
+    let axis = (0..3)
+        .max_by(|&a, &b| (max[a] - min[a]).total_cmp(&(max[b] - min[b])))
+        .unwrap_or(0);
+    let mid = items.len() / 2;
+    items.select_nth_unstable_by(mid, |a, b| a.p[axis].total_cmp(&b.p[axis]));
+    mid
+}
+
 /// Builds the subtree over `items` (which start at position `offset`) in preorder.
 fn build_node(
     items: &mut [Item],
@@ -399,14 +509,7 @@ fn build_node(
     if items.len() >= 1 << 12 {
         abort.check()?;
     }
-    let mut min = [f64::INFINITY; 3];
-    let mut max = [f64::NEG_INFINITY; 3];
-    for it in items.iter() {
-        for a in 0..3 {
-            min[a] = min[a].min(it.p[a]);
-            max[a] = max[a].max(it.p[a]);
-        }
-    }
+    let (min, max) = bounds(items);
     let me = nodes.len();
     nodes.push(Node {
         min,
@@ -418,11 +521,7 @@ fn build_node(
     if items.len() <= LEAF {
         return Ok(());
     }
-    let axis = (0..3)
-        .max_by(|&a, &b| (max[a] - min[a]).total_cmp(&(max[b] - min[b])))
-        .unwrap_or(0);
-    let mid = items.len() / 2;
-    items.select_nth_unstable_by(mid, |a, b| a.p[axis].total_cmp(&b.p[axis]));
+    let mid = split_items(items, &min, &max);
     let (left, right) = items.split_at_mut(mid);
     build_node(left, offset, nodes, abort)?;
     nodes[me].right = nodes.len() as u32;
