@@ -1,0 +1,123 @@
+/**
+ * The geo API on every implementation: the native binary at each SIMD level and thread count
+ * gives the same bits (the kernels use one haversine made of IEEE + - * / sqrt only), and the
+ * pure-TS kernels that HOTPATH_NATIVE=fallback runs agree with it within the distance tolerance
+ * (same indices wherever distances are not near-ties). Each runs __test__/fixtures/geo-fallback.mjs
+ * in a child process; the fallback runs a copy of dist/ with no binding/ next to it.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectOrdered, tol } from './geo-data.js'
+import { distIndexUrl, fixture, lastJson, repoRoot, requireDist, runNode, type ChildResult } from './helpers/runtime.js'
+
+interface Plain {
+  indices: number[]
+  distances: number[]
+}
+
+interface Report {
+  backend: 'native' | 'fallback'
+  simd: string
+  threads: number
+  results: Record<string, Plain | number[]>
+}
+
+function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('HOTPATH_')) env[name] = value
+  return { ...env, ...extra }
+}
+
+function parse(run: ChildResult): Report {
+  expect(run.timedOut, run.stderr).toBe(false)
+  expect(run.code, run.stderr).toBe(0)
+  return lastJson<Report>(run.stdout)
+}
+
+/** Distances within tolerance; indices equal except inside groups of near-equal distances. */
+function expectClose(actual: Plain, expected: Plain, label: string): void {
+  expect(actual.indices.length, label).toBe(expected.indices.length)
+  expectOrdered({ indices: Uint32Array.from(actual.indices), distances: Float64Array.from(actual.distances) }, label)
+  for (let j = 0; j < expected.indices.length; j++) {
+    const d = expected.distances[j]
+    expect(Math.abs(actual.distances[j] - d) <= tol(d), `${label} distances[${j}]`).toBe(true)
+    const nearTie = (j > 0 && Math.abs(expected.distances[j - 1] - d) <= 2 * tol(d)) || (j + 1 < expected.indices.length && Math.abs(expected.distances[j + 1] - d) <= 2 * tol(d))
+    if (!nearTie) expect(actual.indices[j], `${label} indices[${j}]`).toBe(expected.indices[j])
+  }
+}
+
+describe('geo: HOTPATH_NATIVE=fallback and every native configuration agree', () => {
+  let copy = ''
+  let runs: Record<'native' | 'fallback' | 'baseline' | 'avx2', ChildResult>
+
+  beforeAll(async () => {
+    requireDist()
+    copy = mkdtempSync(join(tmpdir(), 'hotpath-geo-fallback-'))
+    cpSync(join(repoRoot, 'dist'), join(copy, 'dist'), { recursive: true })
+    writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'hotpath', type: 'module' }))
+    const copyUrl = pathToFileURL(join(copy, 'dist', 'index.js')).href
+    const script = fixture('geo-fallback.mjs')
+    const options = { timeoutMs: 60_000 }
+    const [native, fallback, baseline, avx2] = await Promise.all([
+      runNode(script, [distIndexUrl], { ...options, env: envWith({}) }),
+      runNode(script, [copyUrl], { ...options, env: envWith({ HOTPATH_NATIVE: 'fallback' }) }),
+      runNode(script, [distIndexUrl], { ...options, env: envWith({ HOTPATH_SIMD: 'baseline', HOTPATH_THREADS: '1' }) }),
+      runNode(script, [distIndexUrl], { ...options, env: envWith({ HOTPATH_SIMD: 'avx2' }) }),
+    ])
+    runs = { native, fallback, baseline, avx2 }
+  })
+
+  afterAll(() => {
+    if (copy) rmSync(copy, { recursive: true, force: true })
+  })
+
+  it('the fallback child runs the pure-TS kernels; the native one the binary', () => {
+    expect(parse(runs.fallback).backend).toBe('fallback')
+    expect(parse(runs.native).backend).toBe('native')
+  })
+
+  it('in each run, GeoIndex equals brute force exactly, and the async twins equal the sync calls', () => {
+    for (const run of [runs.native, runs.fallback]) {
+      const r = parse(run).results
+      for (let q = 0; q < 40; q++) expect(r[`nearest ${q}`], `${q}`).toEqual(r[`nearestK ${q}`])
+      expect(r.nearestBatchAsync).toEqual(r.nearestBatch)
+      const batch = r.nearestBatch as Plain
+      for (let q = 0; q < 40; q++) {
+        expect(batch.indices.slice(q * 10, q * 10 + 10)).toEqual((r[`nearestK ${q}`] as Plain).indices)
+      }
+    }
+  })
+
+  it('fallback ≈ native: distances within tolerance, the same indices outside near-ties', () => {
+    const native = parse(runs.native).results
+    const fallback = parse(runs.fallback).results
+    expect(Object.keys(fallback).sort()).toEqual(Object.keys(native).sort())
+    for (const [key, expected] of Object.entries(fallback)) {
+      const actual = native[key]
+      if (Array.isArray(expected)) {
+        const got = actual as number[]
+        expect(got.length).toBe(expected.length)
+        const bad = expected.flatMap((e, i) => (Math.abs(got[i] - e) <= tol(e) ? [] : [`${key}[${i}]: ${got[i]} vs ${e}`]))
+        expect(bad).toEqual([])
+      } else if (key === 'nearestBatch' || key === 'nearestBatchAsync') {
+        const a = actual as Plain
+        for (let q = 0; q < 40; q++) {
+          const row = (p: Plain) => ({ indices: p.indices.slice(q * 10, q * 10 + 10), distances: p.distances.slice(q * 10, q * 10 + 10) })
+          expectClose(row(a), row(expected), `${key} row ${q}`)
+        }
+      } else expectClose(actual as Plain, expected, key)
+    }
+  })
+
+  it('SIMD level and thread count do not change the bits (HOTPATH_SIMD=baseline with 1 thread, HOTPATH_SIMD=avx2)', () => {
+    const native = parse(runs.native).results
+    const baseline = parse(runs.baseline)
+    expect(baseline.simd).toBe('baseline')
+    expect(baseline.threads).toBe(1)
+    expect(baseline.results).toEqual(native)
+    expect(parse(runs.avx2).results).toEqual(native)
+  })
+})
