@@ -389,23 +389,6 @@ pub unsafe fn uint32_array(env: sys::napi_env, values: &[u32]) -> Result<sys::na
     }
 }
 
-/// A Float64Array in memory V8 allocates and accounts for, holding a copy of `values` (see
-/// [`uint32_array`] for why results are copied rather than wrapped).
-///
-/// # Safety
-/// `env` must be live, on the JS thread.
-pub unsafe fn float64_array(env: sys::napi_env, values: &[f64]) -> Result<sys::napi_value> {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        copied_typed_array(
-            env,
-            values,
-            sys::TypedarrayType::float64_array,
-            "a result Float64Array",
-        )
-    }
-}
-
 /// A typed array of `kind` (whose element type must be `T`) over a fresh V8 ArrayBuffer holding a
 /// copy of `values`.
 ///
