@@ -13,8 +13,9 @@ function loose<T>(value: unknown): T {
 
 const lats = new Float64Array([10, 20, 30, 40])
 const lons = new Float64Array([1, 2, 3, 4])
-const bigLats = new Float64Array(100).map((_, i) => (i % 90) - 45)
-const bigLons = new Float64Array(100).map((_, i) => i * 3 - 150)
+// Long enough for the native range check (4,096 points and up).
+const bigLats = new Float64Array(5000).map((_, i) => (i % 181) - 90)
+const bigLons = new Float64Array(5000).map((_, i) => (i % 361) - 180)
 
 describe('haversine', () => {
   it('rejects non-numbers, NaN, infinities and out-of-range coordinates, naming the argument', () => {
@@ -58,6 +59,14 @@ describe('point sets (haversineMany, nearestK, GeoIndex.build)', () => {
       const badLons = bigLons.slice()
       badLons[77] = 181
       expectThrows(() => call(bigLats, badLons), { ...OUT_OF_RANGE, includes: ['"lons[77]"'] })
+      for (const [at, value] of [[0, -90.000001], [4321, Number.NaN], [4999, Infinity], [2500, 1e300]] as const) {
+        const badLats = bigLats.slice()
+        badLats[at] = value
+        expectThrows(() => call(badLats, bigLons), { ...OUT_OF_RANGE, includes: [`"lats[${at}]"`] })
+        const other = bigLons.slice()
+        other[at] = Number.isFinite(value) ? -value * 2 : value
+        expectThrows(() => call(bigLats, other), { ...OUT_OF_RANGE, includes: [`"lons[${at}]"`] })
+      }
       // With normalize the same input is accepted, and the caller's array is not changed.
       call(bigLats, badLons, { normalize: true })
       expect(badLons[77]).toBe(181)

@@ -178,11 +178,28 @@ function float64Array(value: unknown, name: string): Float64Array {
 }
 
 /**
- * Whether every element of `a` is in [-bound, bound] (NaN is not). Four checks per iteration: the
- * fast path of validation, about 30% faster than one check per iteration (it is as costly as
- * the native kernel on 100,000 points).
+ * Arrays this long have their range checked natively: the statistics moments kernel returns min,
+ * max and the index of the first non-finite value in one vectorized pass (0.06 ms for 100,000
+ * values against 0.2 ms for the JS loop, which cost as much as the haversine kernel itself).
+ */
+const NATIVE_CHECK_MIN_POINTS = 4096
+const moments = native?.statsFastCalls() ?? null
+const scratch = new Float64Array(7)
+
+/**
+ * Whether every element of `a` is in [-bound, bound] (NaN is not): the fast path of validation.
+ * A `false` sends the caller to its element-by-element loop, which names the culprit.
  */
 function allWithin(a: Float64Array, n: number, bound: number): boolean {
+  if (moments && n >= NATIVE_CHECK_MIN_POINTS) {
+    try {
+      // [count, mean, m2, sum, compensation, min, max]; -1 when every value is finite.
+      return moments.momentsF64(a, scratch) < 0 && scratch[5] >= -bound && scratch[6] <= bound
+    } catch {
+      // Checked below in JavaScript instead.
+    }
+  }
+  // Four checks per iteration: ~30% faster than one.
   let i = 0
   for (; i + 3 < n; i += 4) {
     if (!(Math.abs(a[i]) <= bound && Math.abs(a[i + 1]) <= bound && Math.abs(a[i + 2]) <= bound && Math.abs(a[i + 3]) <= bound)) return false
