@@ -11,7 +11,7 @@ mod index;
 #[cfg(test)]
 mod tests;
 
-pub use distance::{EARTH_RADIUS_KM, Origin, distances_with, haversine_reference};
+pub use distance::{EARTH_RADIUS_KM, Origin, distances_with, haversine_reference, terms_with};
 pub use index::GeoIndex;
 
 use crate::AbortFlag;
@@ -102,16 +102,6 @@ impl TopK {
         Self {
             k,
             heap: Vec::with_capacity(k.min(1 << 16)),
-        }
-    }
-
-    /// The largest kept distance once `k` are kept (anything above it cannot enter).
-    #[inline(always)]
-    fn threshold(&self) -> f64 {
-        if self.heap.len() == self.k {
-            self.heap[0].0
-        } else {
-            f64::INFINITY
         }
     }
 
@@ -230,6 +220,12 @@ pub fn haversine_many_with(
 }
 
 /// The `k` smallest (distance, index) pairs of one chunk starting at index `base`.
+///
+/// A first pass ranks points by the haversine term `a` (the distance grows with it, and `a`
+/// skips the sqrt, division and asin); only points whose `a` is within a relative 1e-9 of the
+/// k-th best `a` get an exact distance. The computed distance is monotonic in `a` up to a few
+/// ulp, far inside that slack, so the exact selection by (distance, index) sees every point
+/// that can win.
 fn chunk_top_k(
     level: SimdLevel,
     origin: &Origin,
@@ -238,19 +234,43 @@ fn chunk_top_k(
     base: usize,
     k: usize,
 ) -> Vec<(f64, u32)> {
-    let mut top = TopK::new(k.min(lats.len()));
+    let loosen = |a: f64| a * (1.0 + 1e-9) + 1e-300;
+    let k = k.min(lats.len());
+    let mut kth = std::collections::BinaryHeap::<u64>::with_capacity(k + 1);
+    let mut bound = f64::INFINITY;
+    let mut candidates: Vec<(f64, u32)> = Vec::with_capacity(4 * k.min(BLOCK));
     let mut buffer = [0.0f64; BLOCK];
     for (b, (la, lo)) in lats.chunks(BLOCK).zip(lons.chunks(BLOCK)).enumerate() {
-        let out = &mut buffer[..la.len()];
-        distances_with(level, origin, la, lo, out);
+        let terms = &mut buffer[..la.len()];
+        terms_with(level, origin, la, lo, terms);
         let start = base + b * BLOCK;
-        let mut threshold = top.threshold();
-        for (j, &d) in out.iter().enumerate() {
-            // Ties and NaN go on to the exact comparison.
-            if d.partial_cmp(&threshold) != Some(Ordering::Greater) {
-                top.push((d, (start + j) as u32));
-                threshold = top.threshold();
+        for (j, &a) in terms.iter().enumerate() {
+            // NaN (only from invalid input) is kept, so it still sorts last as in a full sort.
+            if a.partial_cmp(&bound) == Some(Ordering::Greater) {
+                continue;
             }
+            candidates.push((a, (start + j) as u32));
+            if a >= 0.0 {
+                // Non-negative doubles order like their bit patterns.
+                kth.push(a.to_bits());
+                if kth.len() > k {
+                    kth.pop();
+                }
+                if kth.len() == k
+                    && let Some(&top) = kth.peek()
+                {
+                    bound = loosen(f64::from_bits(top));
+                }
+            }
+        }
+        if candidates.len() > 8 * k.max(BLOCK) {
+            candidates.retain(|&(a, _)| a.partial_cmp(&bound) != Some(Ordering::Greater));
+        }
+    }
+    let mut top = TopK::new(k);
+    for &(a, i) in &candidates {
+        if a.partial_cmp(&bound) != Some(Ordering::Greater) {
+            top.push((origin.finish(a), i));
         }
     }
     top.into_vec()

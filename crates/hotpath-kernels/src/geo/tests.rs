@@ -315,6 +315,14 @@ proptest! {
         }
         let index = GeoIndex::build(&lats, &lons, Threads::Single, never()).unwrap();
         check_index(&index, &lats, &lons, lat, lon, k);
+        let all = brute(lat, lon, &lats, &lons);
+        let want = into_arrays(all[..k.min(n)].to_vec());
+        for level in SimdLevel::available() {
+            let got = nearest_k_with(level, lat, lon, &lats, &lons, k, Threads::Single, never())
+                .unwrap();
+            prop_assert_eq!(&got.0, &want.0);
+            prop_assert!(got.1.iter().zip(&want.1).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
     }
 
     #[test]
