@@ -133,7 +133,10 @@ export declare function geoIndexBuildAsync(lats: Float64Array, lons: Float64Arra
  */
 export declare function geoNearestK(lat: number, lon: number, lats: Float64Array, lons: Float64Array, k: number): GeoNeighbors
 
-/** Neighbours of a query, nearest first (ties by the lower index). */
+/**
+ * Neighbours of a query, nearest first (ties by the lower index). From the sync methods both
+ * arrays are views of one ArrayBuffer (`indices.buffer === distances.buffer`).
+ */
 export interface GeoNeighbors {
   /** Positions of the points in the arrays they came from. */
   indices: Uint32Array

@@ -19,7 +19,8 @@ use napi::{Env, Result, Task};
 use napi_derive::napi;
 use std::sync::Arc;
 
-/// Neighbours of a query, nearest first (ties by the lower index).
+/// Neighbours of a query, nearest first (ties by the lower index). From the sync methods both
+/// arrays are views of one ArrayBuffer (`indices.buffer === distances.buffer`).
 #[napi(object, object_from_js = false)]
 pub struct GeoNeighbors {
     /// Positions of the points in the arrays they came from.

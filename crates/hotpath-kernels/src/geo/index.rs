@@ -264,8 +264,13 @@ impl GeoIndex {
         let total = lats.len().checked_mul(m).ok_or_else(|| {
             KernelError::invalid("k", "a result that fits in memory", k.to_string())
         })?;
-        let mut indices = vec![0u32; total];
-        let mut distances = vec![0.0f64; total];
+        let too_big = |_| KernelError::invalid("k", "a result that fits in memory", k.to_string());
+        let mut indices: Vec<u32> = Vec::new();
+        let mut distances: Vec<f64> = Vec::new();
+        indices.try_reserve_exact(total).map_err(too_big)?;
+        distances.try_reserve_exact(total).map_err(too_big)?;
+        indices.resize(total, 0);
+        distances.resize(total, 0.0);
         if m == 0 {
             return Ok((indices, distances));
         }
