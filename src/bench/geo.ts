@@ -8,7 +8,7 @@
 import type KDBush from 'kdbush'
 import { GeoIndex, geoBackend, haversine, haversineMany, nearestK } from '../geo.js'
 import * as reference from '../reference/geo.js'
-import { interleavedMedians, sink } from './measure.js'
+import { interleavedMedians, medians, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow, SuiteTarget } from './suite.js'
 
 interface Competitors {
@@ -178,7 +178,8 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
     const tasks: Record<string, () => unknown> = { hotpath: () => (sink.value += GeoIndex.build(lats, lons).size) }
     const Type = c.KDBush
     if (Type) tasks.kdbush = () => (sink.value += buildKdbush(Type, lats, lons).numItems)
-    const ms = interleavedMedians(tasks, quick ? 3 : 10)
+    // Tens of ms per call: drift between tasks matters less than the 20 warm-up rounds of the interleaved timer.
+    const ms = await medians(tasks, { time: 0, iterations: quick ? 3 : 10 })
     const base = ms.kdbush ?? ms.hotpath
     if (ms.kdbush !== undefined) rows.push({ table, name: 'kdbush (add + finish)', medianMs: ms.kdbush, throughput: perSecond(n, ms.kdbush, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath GeoIndex.build', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: base / ms.hotpath, note: nativeGeo ? undefined : 'fallback: copies only (brute-force queries)' })
@@ -225,7 +226,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
         sink.value += s
       }
     }
-    const ms = interleavedMedians(tasks, quick ? 3 : nativeGeo ? 10 : 2)
+    const ms = await medians(tasks, { time: 0, iterations: quick ? 3 : nativeGeo ? 7 : 2 })
     const base = ms.geokdbush ?? ms.hotpath
     if (ms.geokdbush !== undefined) rows.push({ table, name: 'geokdbush.around in a loop', medianMs: ms.geokdbush, throughput: perSecond(queryCount, ms.geokdbush, 'queries'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath index.nearestBatch', medianMs: ms.hotpath, throughput: perSecond(queryCount, ms.hotpath, 'queries'), vsBaseline: base / ms.hotpath, note: 'parallel over queries' })
