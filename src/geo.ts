@@ -33,7 +33,11 @@ export interface GeoPoint {
   lon: number
 }
 
-/** Indices into the point set and their distances in km, ascending by distance (ties: lower index first). */
+/**
+ * Indices into the point set and their distances in km, ascending by distance (ties: lower index
+ * first). The two arrays may be views of one ArrayBuffer (one allocation per call): transferring
+ * or detaching `indices.buffer` also detaches `distances`.
+ */
 export interface NearestResult {
   indices: Uint32Array
   distances: Float64Array
