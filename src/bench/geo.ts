@@ -7,6 +7,7 @@
  */
 import type KDBush from 'kdbush'
 import { GeoIndex, geoBackend, haversine, haversineMany, nearestK } from '../geo.js'
+import { native } from '../native.js'
 import * as reference from '../reference/geo.js'
 import { interleavedMedians, medians, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow, SuiteTarget } from './suite.js'
@@ -34,6 +35,11 @@ async function loadCompetitors(): Promise<Competitors> {
     around: geokdbush?.around ?? null,
     turfDistance: turf ? (turf.default as unknown as (from: number[], to: number[]) => number) : null,
   }
+}
+
+interface BareGeo {
+  geoHaversineMany(lat: number, lon: number, lats: Float64Array, lons: Float64Array, radiusKm: number, out: Float64Array): void
+  geoNearestK(lat: number, lon: number, lats: Float64Array, lons: Float64Array, k: number): { indices: Uint32Array }
 }
 
 /** Seeded uniform [0, 1). */
@@ -79,6 +85,8 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
   const progress = options.onProgress ?? (() => {})
   const c = await loadCompetitors()
   const nativeGeo = geoBackend() === 'native'
+  // The bare native calls (no validation), to show the facade's share of each time.
+  const bare = nativeGeo ? (native as unknown as BareGeo) : null
   const n = quick ? 10_000 : 100_000
   // The fallback index is brute force: 10,000 queries over 100,000 points would take minutes.
   const queryCount = nativeGeo ? (quick ? 1_000 : 10_000) : quick ? 50 : 200
@@ -141,15 +149,15 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
   {
     const table = `haversineMany: one point to ${nLabel} points (${backend})`
     const out = new Float64Array(n)
-    const ms = interleavedMedians(
-      {
-        loop: () => reference.haversineMany(10, 20, lats, lons, 6371, out, n),
-        hotpath: () => haversineMany(10, 20, lats, lons, { out }),
-      },
-      rounds,
-    )
+    const tasks: Record<string, () => unknown> = {
+      loop: () => reference.haversineMany(10, 20, lats, lons, 6371, out, n),
+      hotpath: () => haversineMany(10, 20, lats, lons, { out }),
+    }
+    if (bare) tasks.bare = () => bare.geoHaversineMany(10, 20, lats, lons, 6371, out)
+    const ms = interleavedMedians(tasks, rounds)
     rows.push({ table, name: 'pure-TS loop (Math.sin/asin)', medianMs: ms.loop, throughput: perSecond(n, ms.loop, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath haversineMany', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: ms.loop / ms.hotpath, note: 'validation included, all threads' })
+    if (ms.bare !== undefined) rows.push({ table, name: 'native call alone', medianMs: ms.bare, throughput: perSecond(n, ms.bare, 'points'), vsBaseline: ms.loop / ms.bare, note: 'no validation: the kernel\'s share' })
     targets.push({ label: `haversineMany ${nLabel} vs pure-TS loop`, value: ms.loop / ms.hotpath, goal: 12 })
   }
 
@@ -157,15 +165,15 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
   progress(`geo: nearestK brute force, k = ${K}`)
   {
     const table = `nearestK brute force, k = ${K}, ${nLabel} points (${backend})`
-    const ms = interleavedMedians(
-      {
-        loop: () => (sink.value += reference.nearestK(10, 20, lats, lons, K, n).indices[0]),
-        hotpath: () => (sink.value += nearestK(10, 20, lats, lons, K).indices[0]),
-      },
-      rounds,
-    )
+    const tasks: Record<string, () => unknown> = {
+      loop: () => (sink.value += reference.nearestK(10, 20, lats, lons, K, n).indices[0]),
+      hotpath: () => (sink.value += nearestK(10, 20, lats, lons, K).indices[0]),
+    }
+    if (bare) tasks.bare = () => (sink.value += bare.geoNearestK(10, 20, lats, lons, K).indices[0])
+    const ms = interleavedMedians(tasks, rounds)
     rows.push({ table, name: 'pure-TS bounded heap', medianMs: ms.loop, throughput: perSecond(n, ms.loop, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath nearestK', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: ms.loop / ms.hotpath, note: 'per-thread bounded heaps' })
+    if (ms.bare !== undefined) rows.push({ table, name: 'native call alone', medianMs: ms.bare, throughput: perSecond(n, ms.bare, 'points'), vsBaseline: ms.loop / ms.bare, note: 'no validation: the kernel\'s share' })
     targets.push({ label: `nearestK ${nLabel} vs pure-TS bounded heap`, value: ms.loop / ms.hotpath, goal: 25 })
   }
 
