@@ -13,7 +13,8 @@ const cli = `${repoRoot}dist/cli/index.js`
 describe('hotpath CLI', () => {
   it('bench --json --sizes 1000 reports every case with finite positive timings', async () => {
     requireDist()
-    const result = await runNode(cli, ['bench', '--json', '--sizes', '1000'], { timeoutMs: 120_000 })
+    // --quick: every suite at its smoke-test size (the full vector and geo inputs take minutes here).
+    const result = await runNode(cli, ['bench', '--json', '--quick', '--sizes', '1000'], { timeoutMs: 120_000 })
     expect(result.code, result.stderr).toBe(0)
     const report = JSON.parse(result.stdout) as { machine: Record<string, unknown>; score: BenchResult[] }
     expect(report.machine).toMatchObject({ backend: 'native', cores: expect.any(Number) })
