@@ -5,13 +5,10 @@
  * (same indices wherever distances are not near-ties). Each runs __test__/fixtures/geo-fallback.mjs
  * in a child process; the fallback runs a copy of dist/ with no binding/ next to it.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectOrdered, tol } from './geo-data.js'
-import { distIndexUrl, fixture, lastJson, repoRoot, requireDist, runNode, type ChildResult } from './helpers/runtime.js'
+import { reportOf, runEveryConfiguration, type Configuration } from './helpers/configurations.js'
+import { requireDist, type ChildResult } from './helpers/runtime.js'
 
 interface Plain {
   indices: number[]
@@ -25,16 +22,8 @@ interface Report {
   results: Record<string, Plain | number[]>
 }
 
-function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('HOTPATH_')) env[name] = value
-  return { ...env, ...extra }
-}
-
 function parse(run: ChildResult): Report {
-  expect(run.timedOut, run.stderr).toBe(false)
-  expect(run.code, run.stderr).toBe(0)
-  return lastJson<Report>(run.stdout)
+  return reportOf<Report>(run)
 }
 
 /** Distances within tolerance; indices equal except inside groups of near-equal distances. */
@@ -50,29 +39,17 @@ function expectClose(actual: Plain, expected: Plain, label: string): void {
 }
 
 describe('geo: HOTPATH_NATIVE=fallback and every native configuration agree', () => {
-  let copy = ''
-  let runs: Record<'native' | 'fallback' | 'baseline' | 'avx2', ChildResult>
+  let runs: Record<Configuration, ChildResult>
+  let cleanup = () => {}
 
   beforeAll(async () => {
     requireDist()
-    copy = mkdtempSync(join(tmpdir(), 'hotpath-geo-fallback-'))
-    cpSync(join(repoRoot, 'dist'), join(copy, 'dist'), { recursive: true })
-    writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'hotpath', type: 'module' }))
-    const copyUrl = pathToFileURL(join(copy, 'dist', 'index.js')).href
-    const script = fixture('geo-fallback.mjs')
-    const options = { timeoutMs: 60_000 }
-    const [native, fallback, baseline, avx2] = await Promise.all([
-      runNode(script, [distIndexUrl], { ...options, env: envWith({}) }),
-      runNode(script, [copyUrl], { ...options, env: envWith({ HOTPATH_NATIVE: 'fallback' }) }),
-      runNode(script, [distIndexUrl], { ...options, env: envWith({ HOTPATH_SIMD: 'baseline', HOTPATH_THREADS: '1' }) }),
-      runNode(script, [distIndexUrl], { ...options, env: envWith({ HOTPATH_SIMD: 'avx2' }) }),
-    ])
-    runs = { native, fallback, baseline, avx2 }
+    const every = await runEveryConfiguration('geo-fallback.mjs', 60_000)
+    runs = every.runs
+    cleanup = every.cleanup
   })
 
-  afterAll(() => {
-    if (copy) rmSync(copy, { recursive: true, force: true })
-  })
+  afterAll(() => cleanup())
 
   it('the fallback child runs the pure-TS kernels; the native one the binary', () => {
     expect(parse(runs.fallback).backend).toBe('fallback')

@@ -4,12 +4,9 @@
  * binary loads. Each runs __test__/fixtures/vector-fallback.mjs in a child process; the fallback
  * runs a copy of dist/ with no binding/ next to it (as when the platform package is missing).
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { distIndexUrl, fixture, lastJson, repoRoot, requireDist, runNode, type ChildResult } from './helpers/runtime.js'
+import { reportOf, runEveryConfiguration, type Configuration } from './helpers/configurations.js'
+import { requireDist, type ChildResult } from './helpers/runtime.js'
 
 interface Report {
   backend: 'native' | 'fallback'
@@ -18,43 +15,22 @@ interface Report {
   results: Record<string, string>
 }
 
-/** The parent's environment without hotpath's own variables, plus `extra`. */
-function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('HOTPATH_')) env[name] = value
-  return { ...env, ...extra }
-}
-
 function parse(run: ChildResult): Report {
-  expect(run.timedOut, run.stderr).toBe(false)
-  expect(run.code, run.stderr).toBe(0)
-  return lastJson<Report>(run.stdout)
+  return reportOf<Report>(run)
 }
 
 describe('HOTPATH_NATIVE=fallback and every native configuration give the same bits', () => {
-  let copy = ''
-  let runs: Record<'native' | 'fallback' | 'baseline' | 'avx2', ChildResult>
+  let runs: Record<Configuration, ChildResult>
+  let cleanup = () => {}
 
   beforeAll(async () => {
     requireDist()
-    copy = mkdtempSync(join(tmpdir(), 'hotpath-vector-fallback-'))
-    cpSync(join(repoRoot, 'dist'), join(copy, 'dist'), { recursive: true })
-    writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'hotpath', type: 'module' }))
-    const copyUrl = pathToFileURL(join(copy, 'dist', 'index.js')).href
-    const script = fixture('vector-fallback.mjs')
-    const options = { timeoutMs: 90_000 }
-    const [native, fallback, baseline, avx2] = await Promise.all([
-      runNode(script, [distIndexUrl], { ...options, env: envWith({}) }),
-      runNode(script, [copyUrl], { ...options, env: envWith({ HOTPATH_NATIVE: 'fallback' }) }),
-      runNode(script, [distIndexUrl], { ...options, env: envWith({ HOTPATH_SIMD: 'baseline', HOTPATH_THREADS: '1' }) }),
-      runNode(script, [distIndexUrl], { ...options, env: envWith({ HOTPATH_SIMD: 'avx2' }) }),
-    ])
-    runs = { native, fallback, baseline, avx2 }
+    const every = await runEveryConfiguration('vector-fallback.mjs', 90_000)
+    runs = every.runs
+    cleanup = every.cleanup
   })
 
-  afterAll(() => {
-    if (copy) rmSync(copy, { recursive: true, force: true })
-  })
+  afterAll(() => cleanup())
 
   it('the fallback child really runs the pure-TS kernels, and warns once', () => {
     const report = parse(runs.fallback)

@@ -146,6 +146,27 @@ pub unsafe fn typed_view<T>(
     name: &str,
     type_name: &str,
 ) -> std::result::Result<RawView<T>, Failure> {
+    // SAFETY: as the caller's contract.
+    match unsafe { typedarray_info(env, value) } {
+        Some((kind, data, length)) if kind == expected => Ok(RawView {
+            data: data.cast(),
+            length,
+        }),
+        _ => Err(Failure::type_error(format!(
+            "The \"{name}\" argument must be an instance of {type_name}"
+        ))),
+    }
+}
+
+/// The element type, data pointer and length of a typed array (length 0 when it has no data,
+/// e.g. detached), or `None` for any other value.
+///
+/// # Safety
+/// `env` must be live and `value` a value of the running callback.
+unsafe fn typedarray_info(
+    env: sys::napi_env,
+    value: sys::napi_value,
+) -> Option<(sys::napi_typedarray_type, *mut c_void, usize)> {
     let mut kind = 0;
     let mut length = 0;
     let mut data: *mut c_void = ptr::null_mut();
@@ -162,15 +183,10 @@ pub unsafe fn typed_view<T>(
             &mut offset,
         )
     };
-    if status != sys::Status::napi_ok || kind != expected {
-        return Err(Failure::type_error(format!(
-            "The \"{name}\" argument must be an instance of {type_name}"
-        )));
+    if status != sys::Status::napi_ok {
+        return None;
     }
-    Ok(RawView {
-        data: data.cast(),
-        length: if data.is_null() { 0 } else { length },
-    })
+    Some((kind, data, if data.is_null() { 0 } else { length }))
 }
 
 pub fn status_error(status: sys::napi_status, what: &str) -> Result<()> {
@@ -209,32 +225,15 @@ pub unsafe fn float_view(
     value: sys::napi_value,
     name: &str,
 ) -> std::result::Result<FloatView, Failure> {
-    let mut kind = 0;
-    let mut length = 0;
-    let mut data: *mut c_void = ptr::null_mut();
-    let mut offset = 0;
-    // SAFETY: out-pointers are valid; a null array-buffer out-pointer is allowed by N-API.
-    let status = unsafe {
-        sys::napi_get_typedarray_info(
-            env,
-            value,
-            &mut kind,
-            &mut length,
-            &mut data,
-            ptr::null_mut(),
-            &mut offset,
-        )
-    };
-    let length = if data.is_null() { 0 } else { length };
-    match kind {
-        _ if status != sys::Status::napi_ok => {}
-        sys::TypedarrayType::float64_array => {
+    // SAFETY: as the caller's contract.
+    match unsafe { typedarray_info(env, value) } {
+        Some((sys::TypedarrayType::float64_array, data, length)) => {
             return Ok(FloatView::F64(RawView {
                 data: data.cast(),
                 length,
             }));
         }
-        sys::TypedarrayType::float32_array => {
+        Some((sys::TypedarrayType::float32_array, data, length)) => {
             return Ok(FloatView::F32(RawView {
                 data: data.cast(),
                 length,

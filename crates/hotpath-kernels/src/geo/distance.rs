@@ -180,76 +180,54 @@ fn terms_body(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn terms_avx2(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
-    terms_body(origin, lats, lons, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-unsafe fn terms_avx512(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
-    terms_body(origin, lats, lons, out)
-}
-
-/// `out[i] = origin.haversine(lats[i], lons[i])`, compiled for `level`; the same bits at every
-/// level.
-pub fn terms_with(
-    level: crate::simd::SimdLevel,
-    origin: &Origin,
-    lats: &[f64],
-    lons: &[f64],
-    out: &mut [f64],
-) {
-    use crate::simd::SimdLevel;
-    let _ = level;
-    #[cfg(target_arch = "x86_64")]
-    {
-        if level == SimdLevel::Avx512 && level.is_supported() {
-            // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
-            return unsafe { terms_avx512(origin, lats, lons, out) };
+/// `pub fn $name(level, origin, lats, lons, out)`: `$body` compiled for AVX-512, AVX2 and
+/// baseline, run at `level` lowered to what the CPU supports. The body uses no FMA and no libm, so
+/// every level gives the same bits.
+macro_rules! per_level {
+    ($(#[$doc:meta])* $name:ident, $body:ident) => {
+        $(#[$doc])*
+        pub fn $name(
+            level: crate::simd::SimdLevel,
+            origin: &Origin,
+            lats: &[f64],
+            lons: &[f64],
+            out: &mut [f64],
+        ) {
+            use crate::simd::SimdLevel;
+            let _ = level;
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                unsafe fn avx2(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
+                    $body(origin, lats, lons, out)
+                }
+                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+                unsafe fn avx512(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
+                    $body(origin, lats, lons, out)
+                }
+                if level == SimdLevel::Avx512 && level.is_supported() {
+                    // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
+                    return unsafe { avx512(origin, lats, lons, out) };
+                }
+                if level >= SimdLevel::Avx2 && SimdLevel::Avx2.is_supported() {
+                    // SAFETY: the CPU reported AVX2 and FMA.
+                    return unsafe { avx2(origin, lats, lons, out) };
+                }
+            }
+            $body(origin, lats, lons, out)
         }
-        if level >= SimdLevel::Avx2 && SimdLevel::Avx2.is_supported() {
-            // SAFETY: the CPU reported AVX2 and FMA.
-            return unsafe { terms_avx2(origin, lats, lons, out) };
-        }
-    }
-    terms_body(origin, lats, lons, out)
+    };
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn distances_avx2(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
-    distances_body(origin, lats, lons, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-unsafe fn distances_avx512(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
-    distances_body(origin, lats, lons, out)
-}
-
-/// `out[i] = origin.distance(lats[i], lons[i])`, compiled for `level` (lowered to what the CPU
-/// supports). Every level gives the same bits.
-pub fn distances_with(
-    level: crate::simd::SimdLevel,
-    origin: &Origin,
-    lats: &[f64],
-    lons: &[f64],
-    out: &mut [f64],
-) {
-    use crate::simd::SimdLevel;
-    let _ = level;
-    #[cfg(target_arch = "x86_64")]
-    {
-        if level == SimdLevel::Avx512 && level.is_supported() {
-            // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
-            return unsafe { distances_avx512(origin, lats, lons, out) };
-        }
-        if level >= SimdLevel::Avx2 && SimdLevel::Avx2.is_supported() {
-            // SAFETY: the CPU reported AVX2 and FMA.
-            return unsafe { distances_avx2(origin, lats, lons, out) };
-        }
-    }
-    distances_body(origin, lats, lons, out)
-}
+per_level!(
+    /// `out[i] = origin.haversine(lats[i], lons[i])`, compiled for `level`; the same bits at every
+    /// level.
+    terms_with,
+    terms_body
+);
+per_level!(
+    /// `out[i] = origin.distance(lats[i], lons[i])`, compiled for `level` (lowered to what the CPU
+    /// supports). Every level gives the same bits.
+    distances_with,
+    distances_body
+);
