@@ -144,6 +144,40 @@ export interface GeoNeighbors {
   distances: Float64Array
 }
 
+/**
+ * Convolves each `sources[i]` into `outputs[i]` (same shape and sample type; `shapes` holds
+ * width, height and channels per image) with one filter, on the calling thread plus the hotpath
+ * pool (unless async tasks hold it): across images, and across the rows of large ones.
+ */
+export declare function imageConvolve(sources: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, outputs: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, shapes: Uint32Array, filter: ImageFilter): void
+
+/**
+ * `imageConvolve` on a libuv worker thread, abortable between bands of rows through `cancel`.
+ * Only for memory JavaScript cannot detach before the promise settles (see the module notes).
+ */
+export declare function imageConvolveAsync(sources: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, outputs: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, shapes: Uint32Array, filter: ImageFilter, cancel: CancelToken): Promise<void>
+
+/**
+ * A filter and how to apply it. The facade has validated and normalized everything; the
+ * kernel checks sizes and weights again.
+ */
+export interface ImageFilter {
+  /** Row-major weights of a 2D kernel, or the horizontal weights of a separable one. */
+  weights: Float32Array
+  /** Kernel width (odd, 1 to 63). */
+  width: number
+  /** Kernel height (odd, 1 to 63); for a separable filter, the length of `vertical`. */
+  height: number
+  /** The vertical weights, for a separable filter. */
+  vertical?: Float32Array
+  /** `'renormalize'`, `'clamp'`, `'mirror'` or `'zero'`. */
+  border: string
+  /** `'round'` or `'truncate'`. */
+  rounding: string
+  /** Bit c set: channel c is filtered; others are copied. */
+  channelMask: number
+}
+
 /** Describes the loaded native binary and the CPU features it detected. */
 export declare function nativeInfo(): NativeInfo
 

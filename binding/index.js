@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeGeoIndex }
 export { NativeRiskModel }
@@ -787,6 +787,8 @@ export { fibonacciAsync }
 export { geoHaversineMany }
 export { geoIndexBuildAsync }
 export { geoNearestK }
+export { imageConvolve }
+export { imageConvolveAsync }
 export { nativeInfo }
 export { prepareRowsF32 }
 export { prepareRowsF64 }

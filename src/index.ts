@@ -66,3 +66,35 @@ export { Accumulator, accumulate } from './stats.js'
 export type { AccumulateItem, AccumulateOptions, AccumulatorJSON, NumericValues } from './stats.js'
 export { runtimeInfo } from './info.js'
 export type { RuntimeInfo } from './info.js'
+export {
+  convolve,
+  convolveAsync,
+  convolveBatch,
+  convolveBatchAsync,
+  convolveEach,
+  convolveSeparable,
+  convolveSeparableAsync,
+  convolveStream,
+  gaussianBlur,
+  gaussianBlurAsync,
+  IMAGE_SMALL_MAX_TAPS,
+} from './image/index.js'
+export type {
+  BorderMode,
+  ConvolveAsyncOptions,
+  ConvolveBatchAsyncOptions,
+  ConvolveBatchOptions,
+  ConvolveOptions,
+  ConvolveStreamOptions,
+  FilterKernel,
+  GaussianKernel,
+  Image,
+  ImageInput,
+  ImageSamples,
+  ImageSource,
+  Kernel,
+  KernelWeights,
+  RoundingMode,
+  SeparableKernel,
+  SharpRawImage,
+} from './image/index.js'

@@ -6,6 +6,7 @@
 pub mod abort;
 pub mod error;
 pub mod geo;
+pub mod image;
 pub mod integer;
 pub mod math;
 pub mod pool;

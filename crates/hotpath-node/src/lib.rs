@@ -8,6 +8,7 @@ mod diagnostics;
 mod error;
 mod fast;
 mod geo;
+mod image;
 mod integer;
 mod raw;
 mod score;
