@@ -256,6 +256,9 @@ describe('options', () => {
     await expectOptionsError({ border: 3 }, valueError('options.border', 'Received 3'))
     for (const rounding of ['floor', 'nearest', 'ROUND']) await expectOptionsError({ rounding }, valueError('options.rounding', "'round' or 'truncate'", `'${rounding}'`))
     await expectOptionsError({ rounding: 1 }, valueError('options.rounding'))
+    // null is a value, not "use the default" (Node core treats it the same way).
+    await expectOptionsError({ border: null }, valueError('options.border', 'Received null'))
+    await expectOptionsError({ rounding: null }, valueError('options.rounding', 'Received null'))
   })
 
   it('channel indices outside 0..channels-1 are out of range, naming the index', async () => {
@@ -328,6 +331,12 @@ describe('options.out', () => {
       const result = convolve(a, kernel, { out: { ...image, data: two.subarray(n) } })
       expectSameImage(result, convolve(image, kernel), 'adjacent views')
     }
+  })
+
+  it('batch channel indices must exist in every image, naming the index and the image without it', async () => {
+    // `good` has 3 channels, `big` 1.
+    await expectBoth(() => convolveBatch([good, big], kernel, { channels: [2] }), () => convolveBatchAsync([good, big], kernel, { channels: [2] }), rangeError('options.channels[0]', 'images[1] has 1'))
+    expect(convolveBatch([good, big], kernel, { channels: [0] })).toHaveLength(2)
   })
 
   it('the batch calls take no out', async () => {

@@ -7,6 +7,7 @@ import { runMathBench } from '../bench/math.js'
 import { runStatsBench } from '../bench/stats.js'
 import { runVectorBench } from '../bench/vector.js'
 import { runGeoBench } from '../bench/geo.js'
+import { runImageBench } from '../bench/image.js'
 import { runtimeInfo } from '../info.js'
 
 /** The suites after the risk score, by the name `--suite` takes. */
@@ -15,6 +16,7 @@ export const SUITES: Record<string, Suite> = {
   math: runMathBench,
   stats: runStatsBench,
   geo: runGeoBench,
+  image: runImageBench,
 }
 
 export const SUITE_NAMES = ['score', ...Object.keys(SUITES)]

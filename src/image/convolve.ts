@@ -3,7 +3,7 @@
  * async twins. Arguments are validated here once; images too small to repay a native call run
  * in the pure-TS reference, which gives the same bits (see `reference/image.ts`).
  */
-import { abortErrorFor, fromNative, invalidType, invalidValue } from '../errors.js'
+import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from '../errors.js'
 import { native } from '../native.js'
 import * as reference from '../reference/image.js'
 import { runNativeTask } from '../task.js'
@@ -39,6 +39,9 @@ import {
  * `hotpath bench --suite image` (dispatch rows).
  */
 export const IMAGE_SMALL_MAX_TAPS = 1 << 12
+
+/** Every channel of any image (bits beyond an image's channel count are ignored). */
+const ALL_CHANNELS = 0b1111
 
 /** Async calls on less work than this run inline: a libuv round trip costs more. */
 const ASYNC_INLINE_MAX_TAPS = 1 << 16
@@ -210,8 +213,14 @@ function batchArguments(images: unknown, kernel: unknown, optionsValue: unknown)
   const filter = checkFilter(kernel)
   const options = checkOptions(optionsValue)
   if (options.out !== undefined) throw invalidValue('options.out', 'omitted in batch calls (each image gets a fresh output)', 'an image')
-  const fewest = checked.reduce((min, image) => Math.min(min, image.channels), 4)
-  return [checked, filter, options, channelMask(options.channels, fewest)]
+  // Mask bits beyond an image's channel count are ignored, so one mask serves every image; when
+  // channels are named, each image must have them.
+  const mask = options.channels === undefined ? ALL_CHANNELS : channelMask(options.channels, 4)
+  checked.forEach((image, i) => {
+    const missing = options.channels?.findIndex((c) => c >= image.channels) ?? -1
+    if (missing >= 0) throw outOfRange(`options.channels[${missing}]`, `a channel every image has (images[${i}] has ${image.channels})`, options.channels![missing])
+  })
+  return [checked, filter, options, mask]
 }
 
 /**

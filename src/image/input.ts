@@ -226,11 +226,11 @@ const BORDERS: ReadonlySet<string> = new Set(['renormalize', 'clamp', 'mirror', 
 
 export function checkOptions(value: unknown, name = 'options'): CheckedOptions & { out: unknown } {
   const options = optionsObject(value as ConvolveAsyncOptions | undefined, name)
-  const border = options.border ?? 'renormalize'
+  const border = options.border === undefined ? 'renormalize' : options.border
   if (typeof border !== 'string' || !BORDERS.has(border)) {
     throw invalidValue(`${name}.border`, "one of 'renormalize', 'clamp', 'mirror', 'zero'", typeof border === 'string' ? `'${border}'` : String(border))
   }
-  const rounding = options.rounding ?? 'round'
+  const rounding = options.rounding === undefined ? 'round' : options.rounding
   if (rounding !== 'round' && rounding !== 'truncate') {
     throw invalidValue(`${name}.rounding`, "'round' or 'truncate'", typeof rounding === 'string' ? `'${rounding}'` : String(rounding))
   }

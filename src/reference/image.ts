@@ -90,15 +90,39 @@ function roundTiesEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r
 }
 
-/** Stores a float32 sum into a sample of `out`'s type. */
-function storer(out: ImageSamples, rounding: RoundingMode): (v: number) => number {
-  if (out instanceof Float32Array) return (v) => v
-  const max = out instanceof Uint16Array ? 65535 : 255
-  const round = rounding === 'round' ? roundTiesEven : Math.trunc
-  return (v) => {
-    if (!(v > 0)) return 0
-    if (v >= max) return max
-    return round(v)
+/** How sums become samples of `out`: 0 = float (as is), 1 = round, 2 = truncate. */
+function storeMode(out: ImageSamples, rounding: RoundingMode): number {
+  return out instanceof Float32Array ? 0 : rounding === 'round' ? 1 : 2
+}
+
+/** A float32 sum as a sample: rounded or truncated, then saturated to [0, max]; NaN becomes 0. */
+function toSample(v: number, mode: number, max: number): number {
+  if (mode === 0) return v
+  if (!(v > 0)) return 0
+  if (v >= max) return max
+  return mode === 1 ? roundTiesEven(v) : Math.trunc(v)
+}
+
+/**
+ * Fills the padding either side of `line[pad..pad + width * channels]` for `clamp` and `mirror`
+ * (zero modes keep the zeros it was made with), so a tap at offset `i * channels` from sample
+ * `s` reads exactly what position `x + i - r` reads.
+ */
+function padLine(line: Float32Array, cols: Int32Array, width: number, channels: number, r: number, border: BorderMode): void {
+  if (border !== 'clamp' && border !== 'mirror') return
+  const pad = r * channels
+  for (let p = 0; p < r; p++) {
+    for (let c = 0; c < channels; c++) {
+      line[p * channels + c] = line[pad + cols[p] * channels + c]
+      line[pad + (width + p) * channels + c] = line[pad + cols[width + r + p] * channels + c]
+    }
+  }
+}
+
+/** Copies the samples a filter leaves alone: channels outside the mask, and those whose scale is 0. */
+function copyUntouched(src: ImageSamples, out: ImageSamples, at: number, n: number, channels: number, mask: number, copy: (s: number) => boolean): void {
+  for (let s = 0; s < n; s++) {
+    if ((mask & (1 << s % channels)) === 0 || copy(s)) out[at + s] = src[at + s]
   }
 }
 
@@ -112,9 +136,20 @@ export function convolve(src: ImageSamples, out: ImageSamples, plan: ConvolvePla
   const ry = (kernelHeight - 1) / 2
   const cols = axisMap(width, rx, border)
   const rows = axisMap(height, ry, border)
-  const store = storer(out, plan.rounding)
+  const mode = storeMode(out, plan.rounding)
+  const max = out instanceof Uint16Array ? 65535 : 255
   const renormalize = border === 'renormalize'
-  // Per output row: float32(1/S) for each column (0 = copy the source), cached by the row's
+  const n = width * channels
+  const pad = rx * channels
+  const stride = n + 2 * pad
+  // Every source row widened to float32 and padded once; taps then read without branches.
+  const wide = new Float32Array(height * stride)
+  for (let y = 0; y < height; y++) {
+    const line = wide.subarray(y * stride, (y + 1) * stride)
+    for (let s = 0; s < n; s++) line[pad + s] = src[y * n + s]
+    padLine(line, cols, width, channels, rx, border)
+  }
+  // Per output row: float32(1/S) for each pixel (0 = copy the source), cached by the row's
   // in-image kernel rows, which only differ near the top and bottom edges.
   const scaleCache = new Map<number, Float32Array>()
   const rowScales = (y: number): Float32Array => {
@@ -127,38 +162,30 @@ export function convolve(src: ImageSamples, out: ImageSamples, plan: ConvolvePla
       for (let x = 0; x < width; x++) {
         const i0 = Math.max(0, rx - x)
         const i1 = Math.min(kernelWidth - 1, width - 1 - x + rx)
-        let s = 0
-        for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) s += kernel[j * kernelWidth + i]
-        scales[x] = s === 0 ? 0 : 1 / s
+        let sum = 0
+        for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) sum += kernel[j * kernelWidth + i]
+        scales[x] = sum === 0 ? 0 : 1 / sum
       }
       scaleCache.set(key, scales)
     }
     return scales
   }
+  const taps: number[] = []
   for (let y = 0; y < height; y++) {
     const scales = renormalize ? rowScales(y) : null
-    for (let x = 0; x < width; x++) {
-      const at = (y * width + x) * channels
-      for (let c = 0; c < channels; c++) {
-        if ((channelMask & (1 << c)) === 0 || (scales !== null && scales[x] === 0)) {
-          out[at + c] = src[at + c]
-          continue
-        }
-        let acc = 0
-        for (let j = 0; j < kernelHeight; j++) {
-          const sy = rows[y + j]
-          if (sy < 0) continue
-          const rowBase = sy * width
-          for (let i = 0; i < kernelWidth; i++) {
-            const sx = cols[x + i]
-            if (sx < 0) continue
-            acc = Math.fround(acc + Math.fround(kernel[j * kernelWidth + i] * src[(rowBase + sx) * channels + c]))
-          }
-        }
-        if (scales !== null) acc = Math.fround(acc * scales[x])
-        out[at + c] = store(acc)
+    taps.length = 0
+    for (let j = 0; j < kernelHeight; j++) if (rows[y + j] >= 0) taps.push(j, rows[y + j] * stride)
+    for (let s = 0; s < n; s++) {
+      let acc = 0
+      for (let t = 0; t < taps.length; t += 2) {
+        const k = taps[t] * kernelWidth
+        const base = taps[t + 1] + s
+        for (let i = 0; i < kernelWidth; i++) acc = Math.fround(acc + Math.fround(kernel[k + i] * wide[base + i * channels]))
       }
+      if (scales !== null) acc = Math.fround(acc * scales[(s / channels) | 0])
+      out[y * n + s] = toSample(acc, mode, max)
     }
+    copyUntouched(src, out, y * n, n, channels, channelMask, scales === null ? () => false : (s) => scales[(s / channels) | 0] === 0)
   }
 }
 
@@ -169,40 +196,35 @@ export function convolveSeparable(src: ImageSamples, out: ImageSamples, plan: Co
   const ry = (ky.length - 1) / 2
   const cols = axisMap(width, rx, border)
   const rows = axisMap(height, ry, border)
-  const store = storer(out, plan.rounding)
+  const mode = storeMode(out, plan.rounding)
+  const max = out instanceof Uint16Array ? 65535 : 255
   const renormalize = border === 'renormalize'
   const scaleX = renormalize ? axisScales(kx, width) : null
   const scaleY = renormalize ? axisScales(ky, height) : null
   const zeroX = renormalize ? axisZero(kx, width) : null
   const zeroY = renormalize ? axisZero(ky, height) : null
-  const line = new Float32Array(width * channels)
+  const n = width * channels
+  const pad = rx * channels
+  // Float32 storage rounds each sum as the arithmetic requires.
+  const line = new Float32Array(n + 2 * pad)
   for (let y = 0; y < height; y++) {
-    line.fill(0)
+    line.fill(0, pad, pad + n)
     for (let j = 0; j < ky.length; j++) {
       const sy = rows[y + j]
       if (sy < 0) continue
-      const base = sy * width * channels
+      const base = sy * n - pad
       const w = ky[j]
-      for (let s = 0; s < line.length; s++) line[s] = Math.fround(line[s] + Math.fround(w * src[base + s]))
+      for (let s = pad; s < pad + n; s++) line[s] += Math.fround(w * src[base + s])
     }
-    for (let x = 0; x < width; x++) {
-      const at = (y * width + x) * channels
-      const copy = zeroX !== null && (zeroX[x] === 1 || zeroY![y] === 1)
-      for (let c = 0; c < channels; c++) {
-        if (copy || (channelMask & (1 << c)) === 0) {
-          out[at + c] = src[at + c]
-          continue
-        }
-        let acc = 0
-        for (let i = 0; i < kx.length; i++) {
-          const sx = cols[x + i]
-          if (sx < 0) continue
-          acc = Math.fround(acc + Math.fround(kx[i] * line[sx * channels + c]))
-        }
-        if (scaleX !== null) acc = Math.fround(Math.fround(acc * scaleX[x]) * scaleY![y])
-        out[at + c] = store(acc)
-      }
+    padLine(line, cols, width, channels, rx, border)
+    const at = y * n
+    for (let s = 0; s < n; s++) {
+      let acc = 0
+      for (let i = 0; i < kx.length; i++) acc = Math.fround(acc + Math.fround(kx[i] * line[s + i * channels]))
+      if (scaleX !== null) acc = Math.fround(Math.fround(acc * scaleX[(s / channels) | 0]) * scaleY![y])
+      out[at + s] = toSample(acc, mode, max)
     }
+    copyUntouched(src, out, at, n, channels, channelMask, zeroX === null ? () => false : (s) => zeroY![y] === 1 || zeroX[(s / channels) | 0] === 1)
   }
 }
 
