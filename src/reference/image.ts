@@ -127,10 +127,116 @@ function copyUntouched(src: ImageSamples, out: ImageSamples, at: number, n: numb
 }
 
 /**
+ * Below this many multiply-adds the direct loops run: they allocate nothing, where the line
+ * buffers' setup costs microseconds, more than a tiny image's whole work.
+ */
+export const DIRECT_MAX_TAPS = 1 << 12
+
+/**
  * 2D correlation of `src` with `kernel` (`kernelWidth` x `kernelHeight`, row-major, odd sizes)
  * into `out` (same shape and type).
  */
 export function convolve(src: ImageSamples, out: ImageSamples, plan: ConvolvePlan, kernel: Float32Array, kernelWidth: number, kernelHeight: number): void {
+  if (src.length * kernel.length <= DIRECT_MAX_TAPS) convolveDirect(src, out, plan, kernel, kernelWidth, kernelHeight)
+  else convolveLines(src, out, plan, kernel, kernelWidth, kernelHeight)
+}
+
+/** Separable correlation: rows combined with `ky` first, then columns with `kx`. */
+export function convolveSeparable(src: ImageSamples, out: ImageSamples, plan: ConvolvePlan, kx: Float32Array, ky: Float32Array): void {
+  if (src.length * (kx.length + ky.length) <= DIRECT_MAX_TAPS) convolveSeparableDirect(src, out, plan, kx, ky)
+  else convolveSeparableLines(src, out, plan, kx, ky)
+}
+
+/**
+ * `convolve` one sample and one tap at a time, allocating nothing: the in-image weights are
+ * summed (float64, row-major) along the way for `renormalize`.
+ */
+export function convolveDirect(src: ImageSamples, out: ImageSamples, plan: ConvolvePlan, kernel: Float32Array, kernelWidth: number, kernelHeight: number): void {
+  const { width, height, channels, border, channelMask } = plan
+  const rx = (kernelWidth - 1) / 2
+  const ry = (kernelHeight - 1) / 2
+  const mode = storeMode(out, plan.rounding)
+  const max = out instanceof Uint16Array ? 65535 : 255
+  const renormalize = border === 'renormalize'
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < channels; c++) {
+        const at = (y * width + x) * channels + c
+        if ((channelMask & (1 << c)) === 0) {
+          out[at] = src[at]
+          continue
+        }
+        let acc = 0
+        let weights = 0
+        for (let j = 0; j < kernelHeight; j++) {
+          const py = y + j - ry
+          const sy = py >= 0 && py < height ? py : borderIndex(py, height, border)
+          if (sy < 0) continue
+          for (let i = 0; i < kernelWidth; i++) {
+            const px = x + i - rx
+            const sx = px >= 0 && px < width ? px : borderIndex(px, width, border)
+            if (sx < 0) continue
+            const w = kernel[j * kernelWidth + i]
+            acc = Math.fround(acc + Math.fround(w * src[(sy * width + sx) * channels + c]))
+            weights += w
+          }
+        }
+        if (renormalize) {
+          if (weights === 0) {
+            out[at] = src[at]
+            continue
+          }
+          acc = Math.fround(acc * Math.fround(1 / weights))
+        }
+        out[at] = toSample(acc, mode, max)
+      }
+    }
+  }
+}
+
+/** `convolveSeparable` one sample at a time, allocating nothing. */
+export function convolveSeparableDirect(src: ImageSamples, out: ImageSamples, plan: ConvolvePlan, kx: Float32Array, ky: Float32Array): void {
+  const { width, height, channels, border, channelMask } = plan
+  const rx = (kx.length - 1) / 2
+  const ry = (ky.length - 1) / 2
+  const mode = storeMode(out, plan.rounding)
+  const max = out instanceof Uint16Array ? 65535 : 255
+  const renormalize = border === 'renormalize'
+  for (let y = 0; y < height; y++) {
+    let weightsY = 0
+    for (let j = 0; j < ky.length; j++) if (borderIndex(y + j - ry, height, border) >= 0) weightsY += ky[j]
+    for (let x = 0; x < width; x++) {
+      let weightsX = 0
+      for (let i = 0; i < kx.length; i++) if (borderIndex(x + i - rx, width, border) >= 0) weightsX += kx[i]
+      for (let c = 0; c < channels; c++) {
+        const at = (y * width + x) * channels + c
+        if ((channelMask & (1 << c)) === 0 || (renormalize && (weightsX === 0 || weightsY === 0))) {
+          out[at] = src[at]
+          continue
+        }
+        let acc = 0
+        for (let i = 0; i < kx.length; i++) {
+          const px = x + i - rx
+            const sx = px >= 0 && px < width ? px : borderIndex(px, width, border)
+          if (sx < 0) continue
+          // The vertical sum at column sx, exactly as the line loops compute it.
+          let line = 0
+          for (let j = 0; j < ky.length; j++) {
+            const py = y + j - ry
+          const sy = py >= 0 && py < height ? py : borderIndex(py, height, border)
+            if (sy >= 0) line = Math.fround(line + Math.fround(ky[j] * src[(sy * width + sx) * channels + c]))
+          }
+          acc = Math.fround(acc + Math.fround(kx[i] * line))
+        }
+        if (renormalize) acc = Math.fround(Math.fround(acc * Math.fround(1 / weightsX)) * Math.fround(1 / weightsY))
+        out[at] = toSample(acc, mode, max)
+      }
+    }
+  }
+}
+
+/** `convolve` over padded float32 lines: every source row widened once, taps read without branches. */
+export function convolveLines(src: ImageSamples, out: ImageSamples, plan: ConvolvePlan, kernel: Float32Array, kernelWidth: number, kernelHeight: number): void {
   const { width, height, channels, border, channelMask } = plan
   const rx = (kernelWidth - 1) / 2
   const ry = (kernelHeight - 1) / 2
@@ -189,8 +295,8 @@ export function convolve(src: ImageSamples, out: ImageSamples, plan: ConvolvePla
   }
 }
 
-/** Separable correlation: rows combined with `ky` first, then columns with `kx`. */
-export function convolveSeparable(src: ImageSamples, out: ImageSamples, plan: ConvolvePlan, kx: Float32Array, ky: Float32Array): void {
+/** `convolveSeparable` over a padded float32 line per output row. */
+export function convolveSeparableLines(src: ImageSamples, out: ImageSamples, plan: ConvolvePlan, kx: Float32Array, ky: Float32Array): void {
   const { width, height, channels, border, channelMask } = plan
   const rx = (kx.length - 1) / 2
   const ry = (ky.length - 1) / 2
