@@ -26,8 +26,12 @@ use std::cmp::Ordering;
 /// what waking the pool costs).
 pub const PARALLEL_MIN_POINTS: usize = 1 << 15;
 
-/// Below this many points `nearest_k` stays on the calling thread (calibrated below).
-pub const NEAREST_PARALLEL_MIN_POINTS: usize = 1 << 15;
+/// Below this many points `nearest_k` stays on the calling thread. With the box filter a point
+/// costs ~1-2 ns (k = 5: 20 µs for 8,192 points, 30-55 µs for 16,384-32,768 on one thread, under
+/// load), so below 65,536 points the pool's wake-up and the second chunk's own warm-up (its first
+/// block computes every term) ate most of the gain: auto was 30-41 µs against 20-28 µs single at
+/// 8,192-16,384 points (`cargo test` timing on this 2-core machine, 2026-11-23).
+pub const NEAREST_PARALLEL_MIN_POINTS: usize = 1 << 16;
 
 /// Points handed to a pool thread at once, and how often kernels poll `abort`.
 const CHUNK: usize = 1 << 14;
