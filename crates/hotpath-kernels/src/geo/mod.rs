@@ -27,11 +27,13 @@ use std::cmp::Ordering;
 pub const PARALLEL_MIN_POINTS: usize = 1 << 15;
 
 /// Below this many points `nearest_k` stays on the calling thread. With the box filter a point
-/// costs ~1-2 ns (k = 5: 20 µs for 8,192 points, 30-55 µs for 16,384-32,768 on one thread, under
-/// load), so below 65,536 points the pool's wake-up and the second chunk's own warm-up (its first
-/// block computes every term) ate most of the gain: auto was 30-41 µs against 20-28 µs single at
-/// 8,192-16,384 points (`cargo test` timing on this 2-core machine, 2026-11-23).
-pub const NEAREST_PARALLEL_MIN_POINTS: usize = 1 << 16;
+/// costs ~1-2 ns, so 100,000 points take ~0.1-0.2 ms on one thread, about what waking the pool
+/// and warming a second chunk (its first block computes every term) cost: measured on this
+/// 2-core machine under a concurrent build (2026-11-23), one thread vs the pool took 162 vs 179 µs
+/// at 100,000 points and 207 vs 216 µs at 131,072 (`cargo test` timing), and the npm bench's
+/// `nearestK` row was 32-38x the pure-TS loop on one thread against 23-37x with the pool at
+/// 65,536 and up.
+pub const NEAREST_PARALLEL_MIN_POINTS: usize = 1 << 18;
 
 /// Points handed to a pool thread at once, and how often kernels poll `abort`.
 const CHUNK: usize = 1 << 14;
