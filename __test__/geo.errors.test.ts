@@ -82,6 +82,30 @@ describe('point sets (haversineMany, nearestK, GeoIndex.build)', () => {
     })
   }
 
+  it('the native kernels check ranges: normalize wraps on a copy and gives what pre-wrapped points give', () => {
+    // Longitudes out of range late in the arrays (the kernels find them after computing most of the work).
+    const wide = bigLons.map((v, i) => (i % 1000 === 999 ? v + 360 : v))
+    const wrapped = bigLons.slice()
+    const copy = wide.slice()
+    expect(Array.from(haversineMany(10, 20, bigLats, wide, { normalize: true }))).toEqual(Array.from(haversineMany(10, 20, bigLats, wrapped)))
+    const a = nearestK(10, 20, bigLats, wide, 7, { normalize: true })
+    const b = nearestK(10, 20, bigLats, wrapped, 7)
+    expect([Array.from(a.indices), Array.from(a.distances)]).toEqual([Array.from(b.indices), Array.from(b.distances)])
+    const index = GeoIndex.build(bigLats, wide, { normalize: true })
+    const c = index.nearest(10, 20, 7)
+    expect([Array.from(c.indices), Array.from(c.distances)]).toEqual([Array.from(b.indices), Array.from(b.distances)])
+    const queries = index.nearestBatch(bigLats.subarray(0, 100), wide.subarray(0, 100), 3, { normalize: true })
+    const same = index.nearestBatch(bigLats.subarray(0, 100), wrapped.subarray(0, 100), 3)
+    expect(Array.from(queries.indices)).toEqual(Array.from(same.indices))
+    expect(wide).toEqual(copy)
+    // Without normalize the same arrays name the first bad element, also as nearestBatch queries.
+    expectThrows(() => haversineMany(10, 20, bigLats, wide), { ...OUT_OF_RANGE, includes: ['"lons[999]"', 'normalize'] })
+    expectThrows(() => index.nearestBatch(bigLats, wide, 1), { ...OUT_OF_RANGE, includes: ['"queryLons[999]"'] })
+    const badQueries = bigLats.slice()
+    badQueries[4000] = Number.NaN
+    expectThrows(() => index.nearestBatch(badQueries, bigLons, 1, { normalize: true }), { ...OUT_OF_RANGE, includes: ['"queryLats[4000]"', 'finite'] })
+  })
+
   it('empty point sets: nearestK and GeoIndex.build reject them, haversineMany returns an empty array', () => {
     expectThrows(() => nearestK(0, 0, new Float64Array(0), new Float64Array(0), 1), { ...INVALID_VALUE, includes: ['"lats"', 'at least one point'] })
     expectThrows(() => nearestK(0, 0, [], 1), { ...INVALID_VALUE, includes: ['"points"'] })

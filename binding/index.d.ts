@@ -117,7 +117,9 @@ export declare function fibonacciAsync(n: number, cancel: CancelToken): Promise<
 /**
  * Distances from (`lat`, `lon`) to every (`lats[i]`, `lons[i]`) on a sphere of `radiusKm`,
  * written to `out` (same length; must not overlap the inputs). Runs on the calling thread, with
- * the hotpath pool for large inputs unless async tasks hold it.
+ * the hotpath pool for large inputs unless async tasks hold it. A point out of range ([-90, 90] x
+ * [-180, 180], finite) throws `ERR_INVALID_ARG_VALUE` naming the first one; `out` may then be
+ * partly written.
  */
 export declare function geoHaversineMany(lat: number, lon: number, lats: Float64Array, lons: Float64Array, radiusKm: number, out: Float64Array): void
 
@@ -129,7 +131,8 @@ export declare function geoIndexBuildAsync(lats: Float64Array, lons: Float64Arra
 
 /**
  * The `k` points nearest to (`lat`, `lon`) by brute force on a sphere of 6371 km; all points,
- * sorted, when `k` >= their number. `k` >= 1.
+ * sorted, when `k` >= their number. `k` >= 1. A point out of range ([-90, 90] x [-180, 180],
+ * finite) throws `ERR_INVALID_ARG_VALUE` naming the first one.
  */
 export declare function geoNearestK(lat: number, lon: number, lats: Float64Array, lons: Float64Array, k: number): GeoNeighbors
 

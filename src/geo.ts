@@ -19,7 +19,7 @@
  * differ from `Math.sin`/`Math.asin` by rounding (about 1e-13 relative); `haversine` (one pair)
  * runs in JavaScript, where one call is cheaper than crossing into native code.
  */
-import { abortErrorFor, invalidType, invalidValue, outOfRange } from './errors.js'
+import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/geo.js'
 import { runNativeTask } from './task.js'
@@ -169,11 +169,17 @@ function kArgument(value: unknown): number {
   return integerInRange(value, 'k', 1)
 }
 
-/** A validated point set: Float64Arrays of `n` in-range coordinates (longitudes wrapped on a copy when asked). */
+/**
+ * A point set: Float64Arrays of `n` coordinates. `checked` once every coordinate is known to be in
+ * range (longitudes wrapped on a copy when asked); until then only the types and lengths are.
+ */
 interface PointSet {
   lats: Float64Array
   lons: Float64Array
   n: number
+  checked: boolean
+  latsName: string
+  lonsName: string
 }
 
 function float64Array(value: unknown, name: string): Float64Array {
@@ -182,47 +188,29 @@ function float64Array(value: unknown, name: string): Float64Array {
 }
 
 /**
- * Arrays this long have their range checked natively: the statistics moments kernel returns min,
- * max and the index of the first non-finite value in one vectorized pass (0.06 ms for 100,000
- * values against 0.2 ms for the JS loop, which cost as much as the haversine kernel itself).
+ * `lats`/`lons` as Float64Arrays of one length. Their ranges are not checked here: the native
+ * kernels check every coordinate in their own pass over the data (free, they are compute-bound)
+ * and report an out-of-range point, and {@link nativeChecked} then names it; the pure-TS paths
+ * call {@link checkRanges} first.
  */
-const NATIVE_CHECK_MIN_POINTS = 4096
-const moments = native?.statsFastCalls() ?? null
-const scratch = new Float64Array(7)
-
-/**
- * Whether every element of `a` is in [-bound, bound] (NaN is not): the fast path of validation.
- * A `false` sends the caller to its element-by-element loop, which names the culprit.
- */
-function allWithin(a: Float64Array, n: number, bound: number): boolean {
-  if (moments && n >= NATIVE_CHECK_MIN_POINTS) {
-    try {
-      // [count, mean, m2, sum, compensation, min, max]; -1 when every value is finite.
-      return moments.momentsF64(a, scratch) < 0 && scratch[5] >= -bound && scratch[6] <= bound
-    } catch {
-      // Checked below in JavaScript instead.
-    }
-  }
-  // Four checks per iteration: ~30% faster than one.
-  let i = 0
-  for (; i + 3 < n; i += 4) {
-    if (!(Math.abs(a[i]) <= bound && Math.abs(a[i + 1]) <= bound && Math.abs(a[i + 2]) <= bound && Math.abs(a[i + 3]) <= bound)) return false
-  }
-  for (; i < n; i++) if (!(Math.abs(a[i]) <= bound)) return false
-  return true
+function arrayPoints(latsArg: unknown, lonsArg: unknown, latsName: string, lonsName: string): PointSet {
+  const lats = float64Array(latsArg, latsName)
+  const n = lengthOf(lats)
+  const lons = float64Array(lonsArg, lonsName)
+  const m = lengthOf(lons)
+  if (m !== n) throw invalidValue(lonsName, `the same length as "${latsName}" (${n})`, `length ${m}`)
+  return { lats, lons, n, checked: false, latsName, lonsName }
 }
 
 /**
- * `lats`/`lons` checked: Float64Arrays of one length, every latitude in [-90, 90] and longitude
- * in [-180, 180] (or wrapped on a copy when `normalize`). One pass over both arrays.
+ * The point set with every latitude checked in [-90, 90] and longitude in [-180, 180] (or wrapped
+ * on a copy when `normalize`), or the typed error naming the first bad element (`lats[17]`). One
+ * pass over both arrays.
  */
-function arrayPoints(latsArg: unknown, lonsArg: unknown, normalize: boolean, latsName: string, lonsName: string): PointSet {
-  const lats = float64Array(latsArg, latsName)
-  const n = lengthOf(lats)
-  let lons = float64Array(lonsArg, lonsName)
-  const m = lengthOf(lons)
-  if (m !== n) throw invalidValue(lonsName, `the same length as "${latsName}" (${n})`, `length ${m}`)
-  if (allWithin(lats, n, 90) && allWithin(lons, n, 180)) return { lats, lons, n }
+function checkRanges(points: PointSet, normalize: boolean): PointSet {
+  if (points.checked) return points
+  const { lats, n, latsName, lonsName } = points
+  let lons = points.lons
   let copied = false
   for (let i = 0; i < n; i++) {
     const la = lats[i]
@@ -236,7 +224,29 @@ function arrayPoints(latsArg: unknown, lonsArg: unknown, normalize: boolean, lat
     }
     lons[i] = wrapLongitude(lo)
   }
-  return { lats, lons, n }
+  return { ...points, lons, checked: true }
+}
+
+/**
+ * Runs a native call that checks the coordinates itself. When it rejects them (an out-of-range
+ * or non-finite point), the points are checked here to throw the precise typed error, or, with
+ * `normalize`, wrapped on a copy and given to the call again. Any other failure is mapped by
+ * `fromNative`.
+ */
+function nativeChecked<R>(points: PointSet, normalize: boolean, call: (lats: Float64Array, lons: Float64Array) => R): R {
+  try {
+    return call(points.lats, points.lons)
+  } catch (error) {
+    if (points.checked) throw fromNative(error)
+    const checked = checkRanges(points, normalize)
+    // In range after all (or wrapped): not a coordinate error, or a second chance with the copy.
+    if (checked.lons === points.lons) throw fromNative(error)
+    try {
+      return call(checked.lats, checked.lons)
+    } catch (again) {
+      throw fromNative(again)
+    }
+  }
 }
 
 /** An array of `{ lat, lon }` converted once into Float64Arrays. */
@@ -250,7 +260,7 @@ function objectPoints(value: readonly unknown[], normalize: boolean, name: strin
     lats[i] = latitude((p as GeoPoint).lat, `${name}[${i}].lat`)
     lons[i] = longitude((p as GeoPoint).lon, `${name}[${i}].lon`, normalize)
   }
-  return { lats, lons, n }
+  return { lats, lons, n, checked: true, latsName: `${name}[].lat`, lonsName: `${name}[].lon` }
 }
 
 /**
@@ -263,7 +273,9 @@ function pointArguments(args: readonly unknown[], readNormalize: (rest: readonly
     return [objectPoints(args[0], readNormalize(rest), pointsName), rest]
   }
   const rest = args.slice(2)
-  return [arrayPoints(args[0], args[1], readNormalize(rest), latsName, lonsName), rest]
+  // Options first, then the arrays: the order in which their errors have always been reported.
+  readNormalize(rest)
+  return [arrayPoints(args[0], args[1], latsName, lonsName), rest]
 }
 
 function nonEmpty(points: PointSet, objectForm: boolean): void {
@@ -342,8 +354,13 @@ export function haversineMany(lat: number, lon: number, ...args: unknown[]): Flo
   const la = latitude(lat, 'lat')
   const lo = longitude(lon, 'lon', normalize)
   const out = outputFor(points, opts.out)
-  if (geo && points.n > GEO_SHORT_MAX_POINTS) geo.geoHaversineMany(la, lo, points.lats, points.lons, radiusKm, out)
-  else reference.haversineMany(la, lo, points.lats, points.lons, radiusKm, out, points.n)
+  if (geo && points.n > GEO_SHORT_MAX_POINTS) {
+    const kernel = geo
+    nativeChecked(points, normalize, (lats, lons) => kernel.geoHaversineMany(la, lo, lats, lons, radiusKm, out))
+  } else {
+    const checked = checkRanges(points, normalize)
+    reference.haversineMany(la, lo, checked.lats, checked.lons, radiusKm, out, points.n)
+  }
   return out
 }
 
@@ -368,8 +385,12 @@ export function nearestK(lat: number, lon: number, ...args: unknown[]): NearestR
   const la = latitude(lat, 'lat')
   const lo = longitude(lon, 'lon', normalize)
   const m = Math.min(k, points.n)
-  if (geo && points.n > GEO_SHORT_MAX_POINTS) return geo.geoNearestK(la, lo, points.lats, points.lons, m)
-  return reference.nearestK(la, lo, points.lats, points.lons, m, points.n)
+  if (geo && points.n > GEO_SHORT_MAX_POINTS) {
+    const kernel = geo
+    return nativeChecked(points, normalize, (lats, lons) => kernel.geoNearestK(la, lo, lats, lons, m))
+  }
+  const checked = checkRanges(points, normalize)
+  return reference.nearestK(la, lo, checked.lats, checked.lons, m, points.n)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -438,10 +459,16 @@ export class GeoIndex {
   static build(lats: Float64Array, lons: Float64Array, options?: NormalizeOptions): GeoIndex
   static build(points: readonly GeoPoint[], options?: NormalizeOptions): GeoIndex
   static build(...args: unknown[]): GeoIndex {
-    const [points] = pointArguments(args, (rest) => normalizeFlag(optionsObject(rest[0] as NormalizeOptions | undefined).normalize))
+    let normalize = false
+    const [points] = pointArguments(args, (rest) => (normalize = normalizeFlag(optionsObject(rest[0] as NormalizeOptions | undefined).normalize)))
     nonEmpty(points, Array.isArray(args[0]))
-    if (geo && points.n > GEO_SHORT_MAX_POINTS) return new GeoIndex(BUILD, { native: new geo.NativeGeoIndex(points.lats, points.lons), reference: null }, points.n)
-    return new GeoIndex(BUILD, { native: null, reference: new reference.GeoIndex(points.lats, points.lons, points.n) }, points.n)
+    if (geo && points.n > GEO_SHORT_MAX_POINTS) {
+      const Native = geo.NativeGeoIndex
+      // The native build checks every point (and copies them: the index owns its points).
+      return new GeoIndex(BUILD, { native: nativeChecked(points, normalize, (lats, lons) => new Native(lats, lons)), reference: null }, points.n)
+    }
+    const checked = checkRanges(points, normalize)
+    return new GeoIndex(BUILD, { native: null, reference: new reference.GeoIndex(checked.lats, checked.lons, points.n) }, points.n)
   }
 
   /**
@@ -488,10 +515,18 @@ export class GeoIndex {
    */
   nearestBatch(queryLats: Float64Array, queryLons: Float64Array, k: number, options?: NormalizeOptions): NearestBatchResult {
     const normalize = normalizeFlag(optionsObject(options).normalize)
-    const queries = arrayPoints(queryLats, queryLons, normalize, 'queryLats', 'queryLons')
+    const queries = arrayPoints(queryLats, queryLons, 'queryLats', 'queryLons')
     const kk = Math.min(kArgument(k), this.#size)
     const engine = this.#engine
-    const result = engine.native ? engine.native.nearestBatch(queries.lats, queries.lons, kk) : engine.reference.nearestBatch(queries.lats, queries.lons, kk, queries.n)
+    let result: NearestResult
+    if (engine.native) {
+      // The native search checks every query point.
+      const index = engine.native
+      result = nativeChecked(queries, normalize, (lats, lons) => index.nearestBatch(lats, lons, kk))
+    } else {
+      const checked = checkRanges(queries, normalize)
+      result = engine.reference.nearestBatch(checked.lats, checked.lons, kk, queries.n)
+    }
     return { indices: result.indices, distances: result.distances, k: kk }
   }
 
@@ -504,7 +539,8 @@ export class GeoIndex {
       const opts = optionsObject(options)
       const signal = abortSignal(opts.signal)
       const normalize = normalizeFlag(opts.normalize)
-      const queries = arrayPoints(queryLats, queryLons, normalize, 'queryLats', 'queryLons')
+      // Checked here, on this thread: a task's failure would come too late to name the element.
+      const queries = checkRanges(arrayPoints(queryLats, queryLons, 'queryLats', 'queryLons'), normalize)
       const kk = Math.min(kArgument(k), this.#size)
       const engine = this.#engine
       if (!engine.native || queries.n * this.#size <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => this.nearestBatch(queries.lats, queries.lons, kk))
@@ -533,12 +569,15 @@ export class GeoIndex {
 
 const buildAsync = rejecting(async (args: unknown[]): Promise<GeoIndex> => {
   let signal: AbortSignal | undefined
-  const [points] = pointArguments(args, (rest) => {
+  let normalize = false
+  const [unchecked] = pointArguments(args, (rest) => {
     const opts = optionsObject(rest[0] as (NormalizeOptions & GeoAsyncOptions) | undefined)
     signal = abortSignal(opts.signal)
-    return normalizeFlag(opts.normalize)
+    return (normalize = normalizeFlag(opts.normalize))
   })
-  nonEmpty(points, Array.isArray(args[0]))
+  nonEmpty(unchecked, Array.isArray(args[0]))
+  // Checked here, on this thread: a task's failure would come too late to name the element.
+  const points = checkRanges(unchecked, normalize)
   if (!geo || points.n <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => GeoIndex.build(points.lats, points.lons))
   const built = geo
   // The binding copies the coordinates when the task starts (on this thread): a snapshot.

@@ -81,6 +81,57 @@ fn main() {
             );
         }
     }
+    // The npm benchmark's size: 100,000 points (thread split and pool wake-up matter here).
+    let small = 100_000;
+    let best = SimdLevel::detect();
+    for threads in [Threads::Single, Threads::Auto] {
+        let t = median_secs(
+            || {
+                haversine_many_with(
+                    best,
+                    48.85,
+                    2.35,
+                    &lats[..small],
+                    &lons[..small],
+                    EARTH_RADIUS_KM,
+                    &mut out[..small],
+                    threads,
+                    &abort,
+                )
+                .unwrap();
+                black_box(&out);
+            },
+            51,
+        );
+        println!(
+            "haversine_many {:>8} {threads:?} (100k points): {:.1} us",
+            best.name(),
+            t * 1e6
+        );
+        for k in [5, 100] {
+            let t = median_secs(
+                || {
+                    black_box(
+                        nearest_k(
+                            48.85,
+                            2.35,
+                            &lats[..small],
+                            &lons[..small],
+                            k,
+                            threads,
+                            &abort,
+                        )
+                        .unwrap(),
+                    );
+                },
+                51,
+            );
+            println!(
+                "nearest_k k={k} {threads:?} (100k points): {:.1} us",
+                t * 1e6
+            );
+        }
+    }
     for threads in [Threads::Single, Threads::Auto] {
         for k in [10, 1000] {
             let t = median_secs(

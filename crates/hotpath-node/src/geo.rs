@@ -1,7 +1,9 @@
 //! Bindings for `hotpath_kernels::geo`: haversine distances, brute-force nearest neighbours and
-//! the `NativeGeoIndex` class. Coordinates are degrees, distances km. The facade validates
-//! arguments first; the kernels still reject what they cannot answer (length mismatches, k = 0,
-//! coordinates out of range for the index) with `ERR_INVALID_ARG_VALUE`.
+//! the `NativeGeoIndex` class. Coordinates are degrees, distances km. The facade validates the
+//! arguments' types and shapes; the coordinates' ranges are checked by the kernels in their own
+//! pass over the data, which reject an out-of-range or non-finite point with
+//! `ERR_INVALID_ARG_VALUE` naming the first one (`lats`/`lons`, its value and index). The facade
+//! then rescans to throw its typed error (or wraps longitudes and calls again, with `normalize`).
 //!
 //! Results are typed arrays in V8's own memory (copied, see `raw::uint32_array`). Async tasks copy
 //! their input arrays on the JS thread when called, so nothing reads JavaScript memory off-thread;
@@ -129,7 +131,9 @@ fn overlaps(a: &[f64], b: &[f64]) -> bool {
 
 /// Distances from (`lat`, `lon`) to every (`lats[i]`, `lons[i]`) on a sphere of `radiusKm`,
 /// written to `out` (same length; must not overlap the inputs). Runs on the calling thread, with
-/// the hotpath pool for large inputs unless async tasks hold it.
+/// the hotpath pool for large inputs unless async tasks hold it. A point out of range ([-90, 90] x
+/// [-180, 180], finite) throws `ERR_INVALID_ARG_VALUE` naming the first one; `out` may then be
+/// partly written.
 #[napi]
 pub fn geo_haversine_many(
     lat: f64,
@@ -165,7 +169,8 @@ pub fn geo_haversine_many(
 }
 
 /// The `k` points nearest to (`lat`, `lon`) by brute force on a sphere of 6371 km; all points,
-/// sorted, when `k` >= their number. `k` >= 1.
+/// sorted, when `k` >= their number. `k` >= 1. A point out of range ([-90, 90] x [-180, 180],
+/// finite) throws `ERR_INVALID_ARG_VALUE` naming the first one.
 #[napi(ts_return_type = "GeoNeighbors")]
 pub fn geo_nearest_k(
     env: Env,

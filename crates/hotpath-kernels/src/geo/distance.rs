@@ -128,6 +128,24 @@ impl Origin {
         }
     }
 
+    /// The latitude of this end, in degrees.
+    #[inline(always)]
+    pub fn lat(&self) -> f64 {
+        self.lat
+    }
+
+    /// The longitude of this end, in degrees.
+    #[inline(always)]
+    pub fn lon(&self) -> f64 {
+        self.lon
+    }
+
+    /// The computed cos of this end's latitude (the factor every [`Self::haversine`] uses).
+    #[inline(always)]
+    pub fn cos_lat(&self) -> f64 {
+        self.cos_lat
+    }
+
     /// The haversine distance to (`lat`, `lon`) in degrees:
     /// `2 R asin(min(1, sqrt(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2))))`.
     #[inline(always)]
@@ -162,72 +180,102 @@ pub fn haversine_reference(lat1: f64, lon1: f64, lat2: f64, lon2: f64, radius: f
     2.0 * radius * a.sqrt().min(1.0).asin()
 }
 
+/// Whether (`lat`, `lon`) is a valid point: latitude in [-90, 90], longitude in [-180, 180], both
+/// finite (NaN fails both comparisons). Branch-free, so loops that fold it vectorize.
 #[inline(always)]
-fn distances_body(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
-    let n = out.len().min(lats.len()).min(lons.len());
-    let (lats, lons, out) = (&lats[..n], &lons[..n], &mut out[..n]);
-    for i in 0..n {
-        out[i] = origin.distance(lats[i], lons[i]);
-    }
+pub(crate) fn in_range(lat: f64, lon: f64) -> bool {
+    (lat.abs() <= 90.0) & (lon.abs() <= 180.0)
 }
 
+/// The distances, and whether every point was in range (the check rides along the compute-bound
+/// loop for free; the distances of out-of-range points are meaningless).
 #[inline(always)]
-fn terms_body(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
+fn distances_body(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) -> bool {
     let n = out.len().min(lats.len()).min(lons.len());
     let (lats, lons, out) = (&lats[..n], &lons[..n], &mut out[..n]);
+    let mut ok = true;
     for i in 0..n {
-        out[i] = origin.haversine(lats[i], lons[i]);
+        let (lat, lon) = (lats[i], lons[i]);
+        ok &= in_range(lat, lon);
+        out[i] = origin.distance(lat, lon);
     }
+    ok
 }
 
-/// `pub fn $name(level, origin, lats, lons, out)`: `$body` compiled for AVX-512, AVX2 and
-/// baseline, run at `level` lowered to what the CPU supports. The body uses no FMA and no libm, so
-/// every level gives the same bits.
+/// The haversine terms, and whether every point was in range.
+#[inline(always)]
+fn terms_body(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) -> bool {
+    let n = out.len().min(lats.len()).min(lons.len());
+    let (lats, lons, out) = (&lats[..n], &lons[..n], &mut out[..n]);
+    let mut ok = true;
+    for i in 0..n {
+        let (lat, lon) = (lats[i], lons[i]);
+        ok &= in_range(lat, lon);
+        out[i] = origin.haversine(lat, lon);
+    }
+    ok
+}
+
+/// Whether every point is in range: 8 points at a time, so the fold vectorizes.
+#[inline(always)]
+fn all_in_range_body(lats: &[f64], lons: &[f64]) -> bool {
+    let n = lats.len().min(lons.len());
+    let (lats, lons) = (&lats[..n], &lons[..n]);
+    let mut ok = true;
+    for (la, lo) in lats.chunks(8).zip(lons.chunks(8)) {
+        for (&a, &b) in la.iter().zip(lo) {
+            ok &= in_range(a, b);
+        }
+    }
+    ok
+}
+
+/// `pub fn $name(level, args...) -> $ret`: `$body(args...)` compiled for AVX-512, AVX2 and
+/// baseline, run at `level` lowered to what the CPU supports. The bodies use no FMA and no libm,
+/// so every level gives the same bits.
 macro_rules! per_level {
-    ($(#[$doc:meta])* $name:ident, $body:ident) => {
+    ($(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty = $body:ident) => {
         $(#[$doc])*
-        pub fn $name(
-            level: crate::simd::SimdLevel,
-            origin: &Origin,
-            lats: &[f64],
-            lons: &[f64],
-            out: &mut [f64],
-        ) {
+        $vis fn $name(level: crate::simd::SimdLevel, $($arg: $ty),*) -> $ret {
             use crate::simd::SimdLevel;
             let _ = level;
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx2,fma")]
-                unsafe fn avx2(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
-                    $body(origin, lats, lons, out)
+                unsafe fn avx2($($arg: $ty),*) -> $ret {
+                    $body($($arg),*)
                 }
                 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-                unsafe fn avx512(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) {
-                    $body(origin, lats, lons, out)
+                unsafe fn avx512($($arg: $ty),*) -> $ret {
+                    $body($($arg),*)
                 }
                 if level == SimdLevel::Avx512 && level.is_supported() {
                     // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
-                    return unsafe { avx512(origin, lats, lons, out) };
+                    return unsafe { avx512($($arg),*) };
                 }
                 if level >= SimdLevel::Avx2 && SimdLevel::Avx2.is_supported() {
                     // SAFETY: the CPU reported AVX2 and FMA.
-                    return unsafe { avx2(origin, lats, lons, out) };
+                    return unsafe { avx2($($arg),*) };
                 }
             }
-            $body(origin, lats, lons, out)
+            $body($($arg),*)
         }
     };
 }
+pub(crate) use per_level;
 
 per_level!(
     /// `out[i] = origin.haversine(lats[i], lons[i])`, compiled for `level`; the same bits at every
-    /// level.
-    terms_with,
-    terms_body
+    /// level. Returns whether every point was in range ([-90, 90] x [-180, 180], finite).
+    pub fn terms_with(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) -> bool = terms_body
 );
 per_level!(
     /// `out[i] = origin.distance(lats[i], lons[i])`, compiled for `level` (lowered to what the CPU
-    /// supports). Every level gives the same bits.
-    distances_with,
-    distances_body
+    /// supports). Every level gives the same bits. Returns whether every point was in range
+    /// ([-90, 90] x [-180, 180], finite); `out` is filled either way.
+    pub fn distances_with(origin: &Origin, lats: &[f64], lons: &[f64], out: &mut [f64]) -> bool = distances_body
+);
+per_level!(
+    /// Whether every (`lats[i]`, `lons[i]`) is in range ([-90, 90] x [-180, 180], finite).
+    pub fn all_in_range_with(lats: &[f64], lons: &[f64]) -> bool = all_in_range_body
 );

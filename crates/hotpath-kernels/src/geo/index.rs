@@ -12,10 +12,11 @@
 //! node covers a contiguous range, coordinates in flat arrays. Building is O(n log n): a median
 //! split (`select_nth_unstable`) along the widest axis, down to leaves of at most [`LEAF`] points.
 use super::distance::{EARTH_RADIUS_KM, Origin, cos_lat, sin_poly};
-use super::{TopK, by_distance, check_k, check_lengths, check_point, into_arrays};
+use super::{TopK, by_distance, check_k, check_lengths, check_point, check_points, into_arrays};
 use crate::AbortFlag;
 use crate::error::KernelError;
 use crate::pool::Threads;
+use crate::simd::SimdLevel;
 use std::collections::BinaryHeap;
 
 /// Points per leaf at most.
@@ -141,9 +142,7 @@ impl GeoIndex {
                 format!("{} points", lats.len()),
             ));
         }
-        for (&lat, &lon) in lats.iter().zip(lons) {
-            check_point(lat, lon, "lats", "lons")?;
-        }
+        check_points(SimdLevel::detect(), lats, lons, "lats", "lons")?;
         let parallel = cfg!(feature = "parallel")
             && threads == Threads::Auto
             && lats.len() >= PARALLEL_BUILD_MIN
@@ -257,9 +256,7 @@ impl GeoIndex {
     ) -> Result<(Vec<u32>, Vec<f64>), KernelError> {
         check_lengths(lats.len(), lons.len(), "queryLons")?;
         check_k(k)?;
-        for (&lat, &lon) in lats.iter().zip(lons) {
-            check_point(lat, lon, "queryLats", "queryLons")?;
-        }
+        check_points(SimdLevel::detect(), lats, lons, "queryLats", "queryLons")?;
         let m = k.min(self.len());
         let total = lats.len().checked_mul(m).ok_or_else(|| {
             KernelError::invalid("k", "a result that fits in memory", k.to_string())

@@ -294,6 +294,143 @@ fn index_rejects_bad_input_without_panicking() {
     );
 }
 
+#[test]
+fn kernels_report_the_first_point_out_of_range() {
+    let (lats, lons) = points(100_000, 9);
+    let bad_cases: [(usize, bool, f64); 6] = [
+        (0, true, 90.000_001),
+        (17, false, 180.5),
+        (4_321, true, f64::NAN),
+        (50_000, false, f64::NEG_INFINITY),
+        (99_999, true, -1e300),
+        (70_001, false, f64::NAN),
+    ];
+    for (at, is_lat, value) in bad_cases {
+        let (mut la, mut lo) = (lats.clone(), lons.clone());
+        if is_lat {
+            la[at] = value;
+        } else {
+            lo[at] = value;
+        }
+        // A second bad point later on: the first one is named, whichever chunk finds one first.
+        if at + 30_000 < la.len() {
+            la[at + 30_000] = 1000.0;
+        }
+        let (name, expected) = if is_lat {
+            ("lats", "finite latitudes in [-90, 90]")
+        } else {
+            ("lons", "finite longitudes in [-180, 180]")
+        };
+        let want = KernelError::invalid(name, expected, format!("{value:?} at index {at}"));
+        for level in SimdLevel::available() {
+            for threads in [Threads::Single, Threads::Auto] {
+                let mut out = vec![0.0; la.len()];
+                let got = haversine_many_with(
+                    level,
+                    1.0,
+                    2.0,
+                    &la,
+                    &lo,
+                    6371.0,
+                    &mut out,
+                    threads,
+                    never(),
+                );
+                assert_eq!(
+                    got,
+                    Err(want.clone()),
+                    "haversine_many {level:?} {threads:?}"
+                );
+                for k in [1, 5, 500] {
+                    let got = nearest_k_with(level, 1.0, 2.0, &la, &lo, k, threads, never());
+                    assert_eq!(
+                        got,
+                        Err(want.clone()),
+                        "nearest_k {level:?} {threads:?} {k}"
+                    );
+                }
+            }
+        }
+        let got = GeoIndex::build(&la, &lo, Threads::Auto, never()).map(|_| ());
+        assert_eq!(got, Err(want));
+    }
+    // The edges themselves are in range.
+    let (la, lo) = ([90.0, -90.0, 0.0, 0.0], [0.0, 0.0, 180.0, -180.0]);
+    assert!(nearest_k(0.0, 0.0, &la, &lo, 2, Threads::Single, never()).is_ok());
+    let mut out = [0.0; 4];
+    assert!(haversine_many(0.0, 0.0, &la, &lo, 1.0, &mut out, Threads::Single, never()).is_ok());
+}
+
+/// Point sets that stress `nearest_k`'s box filter: everything on the query's latitude (the
+/// latitude band rejects nothing), near a pole (no longitude band), across the antimeridian,
+/// exact duplicates of the query (a bound of ~0), and a dense cluster followed by far points.
+#[test]
+fn nearest_k_box_filter_is_exact_on_hard_cases() {
+    let (ulats, ulons) = points(40_000, 21);
+    let mut cases: Vec<(f64, f64, Vec<f64>, Vec<f64>)> = Vec::new();
+    // One latitude, longitudes all around.
+    let lons: Vec<f64> = ulons.clone();
+    cases.push((12.5, 179.9, vec![12.5; lons.len()], lons));
+    // Near the north pole.
+    let lats: Vec<f64> = ulats.iter().map(|&a| 89.0 + (a + 90.0) / 180.0).collect();
+    cases.push((89.99, -10.0, lats, ulons.clone()));
+    // Across the antimeridian, tightly packed.
+    let lats: Vec<f64> = ulats.iter().map(|&a| a / 1e4).collect();
+    let lons: Vec<f64> = ulons
+        .iter()
+        .map(|&b| {
+            if b < 0.0 {
+                -180.0 + b.abs() / 1e4
+            } else {
+                180.0 - b / 1e4
+            }
+        })
+        .collect();
+    cases.push((0.0, -180.0, lats.clone(), lons.clone()));
+    cases.push((0.0, 180.0, lats, lons));
+    // Duplicates of the query everywhere, among uniform points.
+    let (mut lats, mut lons) = (ulats.clone(), ulons.clone());
+    for i in (0..lats.len()).step_by(997) {
+        lats[i] = -41.3;
+        lons[i] = 174.8;
+    }
+    cases.push((-41.3, 174.8, lats, lons));
+    // A dense cluster first, then the rest far away; and a query at the south pole.
+    let lats: Vec<f64> = (0..40_000)
+        .map(|i| {
+            if i < 20_000 {
+                45.0 + (i % 100) as f64 * 1e-7
+            } else {
+                -45.0
+            }
+        })
+        .collect();
+    let lons: Vec<f64> = (0..40_000)
+        .map(|i| ((i * 37) % 360) as f64 - 180.0)
+        .collect();
+    cases.push((45.0, 0.0, lats.clone(), lons.clone()));
+    cases.push((-90.0, 0.0, ulats.clone(), ulons.clone()));
+    for (lat, lon, lats, lons) in &cases {
+        let all = brute(*lat, *lon, lats, lons);
+        for k in [1, 3, 50, 1000] {
+            let want = into_arrays(all[..k].to_vec());
+            for level in SimdLevel::available() {
+                for threads in [Threads::Single, Threads::Auto] {
+                    let got =
+                        nearest_k_with(level, *lat, *lon, lats, lons, k, threads, never()).unwrap();
+                    assert_eq!(got.0, want.0, "({lat}, {lon}) k={k} {level:?} {threads:?}");
+                    assert!(
+                        got.1
+                            .iter()
+                            .zip(&want.1)
+                            .all(|(a, b)| a.to_bits() == b.to_bits())
+                    );
+                }
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
