@@ -156,9 +156,11 @@ export declare function imageConvolve(sources: Array<Uint8Array | Uint8ClampedAr
 
 /**
  * `imageConvolve` on a libuv worker thread, abortable between bands of rows through `cancel`.
- * Only for memory JavaScript cannot detach before the promise settles (see the module notes).
+ * With `copySources` the sources are copied now, on the JS thread; without it they must be
+ * memory JavaScript cannot detach before the promise settles (SharedArrayBuffer views), as
+ * must the outputs (see the module notes).
  */
-export declare function imageConvolveAsync(sources: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, outputs: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, shapes: Uint32Array, filter: ImageFilter, cancel: CancelToken): Promise<void>
+export declare function imageConvolveAsync(sources: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, outputs: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, shapes: Uint32Array, filter: ImageFilter, cancel: CancelToken, copySources: boolean): Promise<void>
 
 /**
  * A filter and how to apply it. The facade has validated and normalized everything; the

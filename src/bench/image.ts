@@ -112,7 +112,8 @@ export async function runImageBench(options: SuiteOptions): Promise<SuiteReport>
         gaussianBlur: () => gaussianBlur(rgb, { sigma: SIGMA, radius: RADIUS }, { out: outImage }),
         gaussianBlurNewOutput: () => (sink.value += gaussianBlur(rgb, { sigma: SIGMA, radius: RADIUS }).data[0]),
       },
-      quick ? 5 : 40,
+      quick ? 3 : 10,
+      { warm: 3, timed: 5 },
     )
     const asyncTasks: Record<string, () => Promise<unknown>> = {
       gaussianBlurAsync: () => gaussianBlurAsync(rgb, { sigma: SIGMA, radius: RADIUS }),
@@ -122,7 +123,7 @@ export async function runImageBench(options: SuiteOptions): Promise<SuiteReport>
       asyncTasks.sharpConvolve = () => sharp(rgb.data, raw).convolve({ width: 5, height: 5, kernel: Array.from(kernel2d) }).raw().toBuffer()
       asyncTasks.sharpBlur = () => sharp(rgb.data, raw).blur(SIGMA).raw().toBuffer()
     }
-    const async = await interleavedMediansAsync(asyncTasks, quick ? 5 : 40)
+    const async = await interleavedMediansAsync(asyncTasks, quick ? 3 : 10, { warm: 3, timed: 5 })
     const base = slow.referenceSeparable
     const row = (name: string, ms: number, note?: string) => rows.push({ table, name, medianMs: ms, throughput: mpx(pixels, ms), vsBaseline: base / ms, note })
     row('pure-TS reference, 2D', slow.reference2d, 'float32 semantics (Math.fround)')

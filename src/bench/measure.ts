@@ -26,20 +26,36 @@ export async function medians(tasks: Record<string, () => unknown>, options: Mea
 export const sink = { value: 0 }
 
 /**
+ * How each task's turn runs in the interleaved timers: `warm` untimed rounds before the first,
+ * and `timed` calls per turn (after one untimed call when more than one), for calls of a few ms
+ * whose steady state (threads awake, caches warm, as when a program calls repeatedly) matters
+ * more than the first call after another task.
+ */
+export interface TurnOptions {
+  warm?: number
+  timed?: number
+}
+
+/**
  * Median milliseconds per call of each task, sampling the tasks in turn (A, B, C, A, B, C, ...)
  * instead of one after the other. Sub-microsecond calls on a shared machine drift by 20-30% over
  * seconds (frequency, neighbours); interleaving exposes every task to the same drift, so their
  * ratios stay meaningful. Each task must run a fixed batch of calls per invocation.
  */
-export function interleavedMedians(tasks: Record<string, () => unknown>, rounds: number): Record<string, number> {
+export function interleavedMedians(tasks: Record<string, () => unknown>, rounds: number, turn: TurnOptions = {}): Record<string, number> {
   const names = Object.keys(tasks)
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
-  for (let warm = 0; warm < 20; warm++) for (const name of names) tasks[name]()
+  const { warm = 20, timed = 1 } = turn
+  for (let w = 0; w < warm; w++) for (const name of names) tasks[name]()
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
-      const start = performance.now()
-      tasks[name]()
-      samples[name].push(performance.now() - start)
+      // The task's own warm-up call of this turn (threads awake, caches refilled) is not timed.
+      if (timed > 1) tasks[name]()
+      for (let t = 0; t < timed; t++) {
+        const start = performance.now()
+        tasks[name]()
+        samples[name].push(performance.now() - start)
+      }
     }
   }
   return Object.fromEntries(
@@ -51,15 +67,19 @@ export function interleavedMedians(tasks: Record<string, () => unknown>, rounds:
 }
 
 /** {@link interleavedMedians} for async tasks: median milliseconds of one run of each. */
-export async function interleavedMediansAsync(tasks: Record<string, () => Promise<unknown>>, rounds: number): Promise<Record<string, number>> {
+export async function interleavedMediansAsync(tasks: Record<string, () => Promise<unknown>>, rounds: number, turn: TurnOptions = {}): Promise<Record<string, number>> {
   const names = Object.keys(tasks)
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
-  for (const name of names) await tasks[name]()
+  const { warm = 1, timed = 1 } = turn
+  for (let w = 0; w < warm; w++) for (const name of names) await tasks[name]()
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
-      const start = performance.now()
-      await tasks[name]()
-      samples[name].push(performance.now() - start)
+      if (timed > 1) await tasks[name]()
+      for (let t = 0; t < timed; t++) {
+        const start = performance.now()
+        await tasks[name]()
+        samples[name].push(performance.now() - start)
+      }
     }
   }
   return Object.fromEntries(

@@ -18,7 +18,6 @@ import {
   checkKernel,
   checkOptions,
   checkOut,
-  copyOf,
   type CheckedFilter,
   type CheckedImage,
   type CheckedOptions,
@@ -104,10 +103,11 @@ function runSync(images: readonly CheckedImage[], outputs: ImageSamples[], filte
 }
 
 /**
- * Filters images off the JS thread. Inputs JavaScript could detach meanwhile are copied first;
- * results land in private arrays handed out only once the task settles.
+ * Filters images off the JS thread. Inputs JavaScript could detach meanwhile are copied first.
+ * Outputs are written in place when they are `fresh` (made by this call, so no caller can touch
+ * them before the promise settles); a caller's `out` gets a private array, copied in at the end.
  */
-async function runAsync(images: readonly CheckedImage[], outputs: ImageSamples[], filter: CheckedFilter, options: CheckedOptions, mask: number): Promise<void> {
+async function runAsync(images: readonly CheckedImage[], outputs: ImageSamples[], filter: CheckedFilter, options: CheckedOptions, mask: number, fresh: boolean): Promise<void> {
   const signal = options.signal
   if (signal?.aborted) throw abortErrorFor(signal)
   const work = images.reduce((sum, image) => sum + image.samples, 0) * taps(filter)
@@ -115,10 +115,11 @@ async function runAsync(images: readonly CheckedImage[], outputs: ImageSamples[]
     runSync(images, outputs, filter, options, mask)
     return
   }
-  const sources = images.map((image) => (isDetachable(image.data) ? copyOf(image.data, image.tag) : image.data))
-  const privateOutputs = outputs.map((out, i) => (isDetachable(out) ? allocate(images[i].tag, images[i].samples) : out))
+  // Copied by the binding on this thread unless every source is a SharedArrayBuffer view.
+  const copySources = images.some((image) => isDetachable(image.data))
+  const privateOutputs = fresh ? outputs : outputs.map((out, i) => (isDetachable(out) ? allocate(images[i].tag, images[i].samples) : out))
   const binding = native
-  await runNativeTask(signal, (token) => binding.imageConvolveAsync(sources, privateOutputs, shapes(images), nativeFilter(filter, options, mask), token))
+  await runNativeTask(signal, (token) => binding.imageConvolveAsync(images.map((image) => image.data), privateOutputs, shapes(images), nativeFilter(filter, options, mask), token, copySources))
   privateOutputs.forEach((data, i) => {
     if (data !== outputs[i]) outputs[i].set(data)
   })
@@ -141,7 +142,7 @@ async function oneAsync<T extends ImageSamples>(image: ImageInput<T>, filter: ()
   const options = checkOptions(optionsValue)
   const mask = channelMask(options.channels, checked.channels)
   const out = target(checked, options.out)
-  await runAsync([checked], [out], f, options, mask)
+  await runAsync([checked], [out], f, options, mask, options.out === undefined)
   return result(checked, out)
 }
 
@@ -244,7 +245,7 @@ export function convolveBatch(images: readonly ImageInput[], kernel: FilterKerne
 export async function convolveBatchAsync(images: readonly ImageInput[], kernel: FilterKernel, options?: ConvolveBatchAsyncOptions): Promise<Image[]> {
   const [checked, filter, opts, mask] = batchArguments(images, kernel, options)
   const outputs = checked.map((image) => allocate(image.tag, image.samples))
-  await runAsync(checked, outputs, filter, opts, mask)
+  await runAsync(checked, outputs, filter, opts, mask, true)
   return checked.map((image, i) => result(image, outputs[i]))
 }
 
@@ -253,6 +254,6 @@ export async function filterOneAsync(image: unknown, name: string, filter: Check
   const checked = checkImage(image, name)
   const mask = channelMask(options.channels, checked.channels)
   const out = allocate(checked.tag, checked.samples)
-  await runAsync([checked], [out], filter, options, mask)
+  await runAsync([checked], [out], filter, options, mask, true)
   return result(checked, out)
 }

@@ -110,6 +110,45 @@ impl ImageData {
     }
 }
 
+/// An image's samples as a job reads them: the JavaScript array itself, or a copy the binding
+/// made on the JS thread so an async task never reads memory JavaScript could change or detach.
+/// (Copying into Rust memory, which the allocator reuses from call to call, costs a plain memcpy;
+/// a fresh JavaScript array of megabytes also pays a page fault per 4 KiB.)
+enum Source {
+    Js(ImageData),
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    F32(Vec<f32>),
+}
+
+impl Source {
+    fn copied(data: ImageData) -> Self {
+        match data {
+            ImageData::U8(a) => Self::U8(a.to_vec()),
+            ImageData::Clamped(a) => Self::U8(a.to_vec()),
+            ImageData::U16(a) => Self::U16(a.to_vec()),
+            ImageData::F32(a) => Self::F32(a.to_vec()),
+        }
+    }
+
+    /// The JavaScript memory this source reads, if any.
+    fn bytes(&self) -> Range<usize> {
+        match self {
+            Self::Js(data) => data.bytes(),
+            _ => 0..0,
+        }
+    }
+
+    fn pixels(&self) -> Pixels<'_> {
+        match self {
+            Self::Js(data) => data.pixels(),
+            Self::U8(v) => Pixels::U8(v),
+            Self::U16(v) => Pixels::U16(v),
+            Self::F32(v) => Pixels::F32(v),
+        }
+    }
+}
+
 /// A filter and how to apply it. The facade has validated and normalized everything; the
 /// kernel checks sizes and weights again.
 #[napi(object, object_to_js = false)]
@@ -195,14 +234,14 @@ impl OwnedFilter {
 
 /// The image jobs of one call: sources, outputs and shapes (`width, height, channels` per image).
 struct Jobs {
-    sources: Vec<ImageData>,
+    sources: Vec<Source>,
     outputs: Vec<ImageData>,
     shapes: Vec<Shape>,
 }
 
 impl Jobs {
     fn new(
-        sources: Vec<ImageData>,
+        sources: Vec<Source>,
         outputs: Vec<ImageData>,
         shapes: &[u32],
     ) -> std::result::Result<Self, KernelError> {
@@ -290,7 +329,7 @@ impl Jobs {
 }
 
 fn prepare(
-    sources: Vec<ImageData>,
+    sources: Vec<Source>,
     outputs: Vec<ImageData>,
     shapes: &[u32],
     filter: ImageFilter,
@@ -313,6 +352,7 @@ pub fn image_convolve(
     filter: ImageFilter,
 ) -> Result<(), Code> {
     guard(|| {
+        let sources = sources.into_iter().map(Source::Js).collect();
         let (mut jobs, filter) = prepare(sources, outputs, shapes, filter).map_err(kernel_error)?;
         jobs.run(&filter, sync_threads(false), AbortFlag::never())
             .map_err(kernel_error)
@@ -320,9 +360,11 @@ pub fn image_convolve(
 }
 
 /// `imageConvolve` on a libuv worker thread, abortable between bands of rows through `cancel`.
-/// Only for memory JavaScript cannot detach before the promise settles (see the module notes).
+/// With `copySources` the sources are copied now, on the JS thread; without it they must be
+/// memory JavaScript cannot detach before the promise settles (SharedArrayBuffer views), as
+/// must the outputs (see the module notes).
 #[napi(
-    ts_args_type = "sources: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, outputs: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, shapes: Uint32Array, filter: ImageFilter, cancel: CancelToken",
+    ts_args_type = "sources: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, outputs: Array<Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array>, shapes: Uint32Array, filter: ImageFilter, cancel: CancelToken, copySources: boolean",
     ts_return_type = "Promise<void>"
 )]
 pub fn image_convolve_async(
@@ -331,8 +373,19 @@ pub fn image_convolve_async(
     shapes: &[u32],
     filter: ImageFilter,
     cancel: &CancelToken,
+    copy_sources: bool,
 ) -> Result<AsyncTask<ImageTask>, Code> {
     guard(|| {
+        let sources = sources
+            .into_iter()
+            .map(|data| {
+                if copy_sources {
+                    Source::copied(data)
+                } else {
+                    Source::Js(data)
+                }
+            })
+            .collect();
         let (jobs, filter) = prepare(sources, outputs, shapes, filter).map_err(kernel_error)?;
         Ok(AsyncTask::new(ImageTask {
             jobs,
