@@ -83,6 +83,15 @@ fn filter_line<T: Sample, U: Sample, const ROUND: bool>(
         store_block::<LANES, U, ROUND>(block_sums::<LANES, T>(rows, stride, s), scale, s, out);
         s += LANES;
     }
+    // Narrow images and row ends: one vector, then a few lanes, then one at a time.
+    while s + 16 <= n {
+        store_block::<16, U, ROUND>(block_sums::<16, T>(rows, stride, s), scale, s, out);
+        s += 16;
+    }
+    while s + 4 <= n {
+        store_block::<4, U, ROUND>(block_sums::<4, T>(rows, stride, s), scale, s, out);
+        s += 4;
+    }
     while s < n {
         store_block::<1, U, ROUND>(block_sums::<1, T>(rows, stride, s), scale, s, out);
         s += 1;
