@@ -154,7 +154,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
       hotpath: () => haversineMany(10, 20, lats, lons, { out }),
     }
     if (bare) tasks.bare = () => bare.geoHaversineMany(10, 20, lats, lons, 6371, out)
-    const ms = interleavedMedians(tasks, rounds)
+    const ms = interleavedMedians(tasks, rounds, { timed: 3 })
     rows.push({ table, name: 'pure-TS loop (Math.sin/asin)', medianMs: ms.loop, throughput: perSecond(n, ms.loop, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath haversineMany', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: ms.loop / ms.hotpath, note: 'validation included, all threads' })
     if (ms.bare !== undefined) rows.push({ table, name: 'native call alone', medianMs: ms.bare, throughput: perSecond(n, ms.bare, 'points'), vsBaseline: ms.loop / ms.bare, note: 'no validation: the kernel\'s share' })
@@ -170,7 +170,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
       hotpath: () => (sink.value += nearestK(10, 20, lats, lons, K).indices[0]),
     }
     if (bare) tasks.bare = () => (sink.value += bare.geoNearestK(10, 20, lats, lons, K).indices[0])
-    const ms = interleavedMedians(tasks, rounds)
+    const ms = interleavedMedians(tasks, rounds, { timed: 3 })
     rows.push({ table, name: 'pure-TS bounded heap', medianMs: ms.loop, throughput: perSecond(n, ms.loop, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath nearestK', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: ms.loop / ms.hotpath, note: 'per-thread bounded heaps' })
     if (ms.bare !== undefined) rows.push({ table, name: 'native call alone', medianMs: ms.bare, throughput: perSecond(n, ms.bare, 'points'), vsBaseline: ms.loop / ms.bare, note: 'no validation: the kernel\'s share' })
