@@ -41,7 +41,7 @@ fn main() {
         channels: 3,
     };
     let src: Vec<u8> = (0..shape.width * shape.height * 3)
-        .map(|i| (i * 2_654_435_761usize >> 13) as u8)
+        .map(|i| ((i * 2_654_435_761usize) >> 13) as u8)
         .collect();
     let mut out = vec![0u8; src.len()];
     let mpx = (shape.width * shape.height) as f64 / 1e6;
@@ -89,7 +89,7 @@ fn main() {
         channels: 1,
     };
     let src16: Vec<u16> = (0..512 * 512)
-        .map(|i| (i * 2_654_435_761usize >> 13) as u16 & 0x0fff)
+        .map(|i| ((i * 2_654_435_761usize) >> 13) as u16 & 0x0fff)
         .collect();
     let mut out16 = vec![0u16; src16.len()];
     let srcf: Vec<f32> = src16.iter().map(|&v| v as f32).collect();

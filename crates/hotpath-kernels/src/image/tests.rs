@@ -98,9 +98,9 @@ fn oracle_separable(
                     acc[ch] += wx * line[sx * c + ch];
                 }
             }
-            for ch in 0..c {
+            for (ch, &sum) in acc.iter().enumerate() {
                 let at = (y * w + x) * c + ch;
-                let mut v = acc[ch];
+                let mut v = sum;
                 if options.border == Border::Renormalize {
                     if sx_sum == 0.0 || sy_sum == 0.0 {
                         out[at] = src[at];
