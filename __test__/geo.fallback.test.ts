@@ -5,10 +5,10 @@
  * (same indices wherever distances are not near-ties). Each runs __test__/fixtures/geo-fallback.mjs
  * in a child process; the fallback runs a copy of dist/ with no binding/ next to it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectOrdered, tol } from './geo-data.js'
-import { reportOf, runEveryConfiguration, type Configuration } from './helpers/configurations.js'
-import { requireDist, type ChildResult } from './helpers/runtime.js'
+import { reportOf, useEveryConfiguration, type Configuration } from './helpers/configurations.js'
+import type { ChildResult } from './helpers/runtime.js'
 
 interface Plain {
   indices: number[]
@@ -39,17 +39,11 @@ function expectClose(actual: Plain, expected: Plain, label: string): void {
 }
 
 describe('geo: HOTPATH_NATIVE=fallback and every native configuration agree', () => {
+  const every = useEveryConfiguration('geo-fallback.mjs', 60_000)
   let runs: Record<Configuration, ChildResult>
-  let cleanup = () => {}
-
-  beforeAll(async () => {
-    requireDist()
-    const every = await runEveryConfiguration('geo-fallback.mjs', 60_000)
-    runs = every.runs
-    cleanup = every.cleanup
+  beforeAll(() => {
+    runs = every()
   })
-
-  afterAll(() => cleanup())
 
   it('the fallback child runs the pure-TS kernels; the native one the binary', () => {
     expect(parse(runs.fallback).backend).toBe('fallback')

@@ -5,9 +5,9 @@
  * __test__/fixtures/image-fallback.mjs in a child process (sync, async, batch, stream and
  * iterable calls on a fixed set of images and kernels) and reports a SHA-256 of every result.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { reportOf, runEveryConfiguration, type Configuration } from './helpers/configurations.js'
-import { requireDist, type ChildResult } from './helpers/runtime.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { reportOf, useEveryConfiguration, type Configuration } from './helpers/configurations.js'
+import type { ChildResult } from './helpers/runtime.js'
 
 interface Report {
   backend: 'native' | 'fallback'
@@ -21,17 +21,11 @@ function parse(run: ChildResult): Report {
 }
 
 describe('image: HOTPATH_NATIVE=fallback and every native configuration give the same bits', () => {
+  const every = useEveryConfiguration('image-fallback.mjs', 90_000)
   let runs: Record<Configuration, ChildResult>
-  let cleanup = () => {}
-
-  beforeAll(async () => {
-    requireDist()
-    const every = await runEveryConfiguration('image-fallback.mjs', 90_000)
-    runs = every.runs
-    cleanup = every.cleanup
+  beforeAll(() => {
+    runs = every()
   })
-
-  afterAll(() => cleanup())
 
   it('the fallback child runs the pure-TS kernels; the native one the binary', () => {
     expect(parse(runs.fallback).backend).toBe('fallback')

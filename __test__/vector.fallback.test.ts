@@ -4,9 +4,9 @@
  * binary loads. Each runs __test__/fixtures/vector-fallback.mjs in a child process; the fallback
  * runs a copy of dist/ with no binding/ next to it (as when the platform package is missing).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { reportOf, runEveryConfiguration, type Configuration } from './helpers/configurations.js'
-import { requireDist, type ChildResult } from './helpers/runtime.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { reportOf, useEveryConfiguration, type Configuration } from './helpers/configurations.js'
+import type { ChildResult } from './helpers/runtime.js'
 
 interface Report {
   backend: 'native' | 'fallback'
@@ -20,17 +20,11 @@ function parse(run: ChildResult): Report {
 }
 
 describe('HOTPATH_NATIVE=fallback and every native configuration give the same bits', () => {
+  const every = useEveryConfiguration('vector-fallback.mjs', 90_000)
   let runs: Record<Configuration, ChildResult>
-  let cleanup = () => {}
-
-  beforeAll(async () => {
-    requireDist()
-    const every = await runEveryConfiguration('vector-fallback.mjs', 90_000)
-    runs = every.runs
-    cleanup = every.cleanup
+  beforeAll(() => {
+    runs = every()
   })
-
-  afterAll(() => cleanup())
 
   it('the fallback child really runs the pure-TS kernels, and warns once', () => {
     const report = parse(runs.fallback)

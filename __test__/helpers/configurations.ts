@@ -8,8 +8,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { expect } from 'vitest'
-import { distIndexUrl, fixture, lastJson, repoRoot, runNode, type ChildResult } from './runtime.js'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { distIndexUrl, fixture, lastJson, repoRoot, requireDist, runNode, type ChildResult } from './runtime.js'
 
 export type Configuration = 'native' | 'fallback' | 'baseline' | 'avx2'
 
@@ -47,5 +47,25 @@ export async function runEveryConfiguration(fixtureName: string, timeoutMs: numb
   } catch (error) {
     cleanup()
     throw error
+  }
+}
+
+/**
+ * Registers, in the calling `describe`, a `beforeAll` that runs `fixtureName` in every
+ * configuration and an `afterAll` that removes the dist/ copy; returns the runs once they exist.
+ */
+export function useEveryConfiguration(fixtureName: string, timeoutMs: number): () => Record<Configuration, ChildResult> {
+  let runs: Record<Configuration, ChildResult> | undefined
+  let cleanup = () => {}
+  beforeAll(async () => {
+    requireDist()
+    const every = await runEveryConfiguration(fixtureName, timeoutMs)
+    runs = every.runs
+    cleanup = every.cleanup
+  })
+  afterAll(() => cleanup())
+  return () => {
+    if (!runs) throw new Error(`${fixtureName} did not run`)
+    return runs
   }
 }
