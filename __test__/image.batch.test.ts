@@ -153,6 +153,16 @@ describe('async twins', () => {
     }
   })
 
+  it('take the copy at the call even when every native task slot is busy and the call has to wait', async () => {
+    // Enough calls at once to fill hotpath's slots (half the libuv pool), so the last ones queue.
+    const image = makeImage('u8', 300, 200, 3, 21)
+    const expected = gaussianBlur(image, { sigma: 3 })
+    const copies = Array.from({ length: 6 }, () => cloneImage(image))
+    const pending = copies.map((copy) => gaussianBlurAsync(copy, { sigma: 3 }))
+    for (const copy of copies) copy.data.fill(0)
+    for (const result of await Promise.all(pending)) expectSameImage(result, expected, 'queued gaussianBlurAsync')
+  })
+
   it('reject (never throw synchronously) on bad arguments', async () => {
     const image = images[1]
     const bad: [string, () => Promise<unknown>, ErrorShape][] = [

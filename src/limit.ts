@@ -15,6 +15,11 @@ export class Limiter {
     this.#free = slots
   }
 
+  /** Whether a slot is free now, so `run` would start its task before returning. */
+  get idle(): boolean {
+    return this.#free > 0
+  }
+
   /** Runs `task` once a slot is free; the slot is released when its promise settles. */
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#free > 0) this.#free--

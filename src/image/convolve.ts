@@ -6,6 +6,7 @@
 import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from '../errors.js'
 import { native } from '../native.js'
 import * as reference from '../reference/image.js'
+import { nativeTasks } from '../limit.js'
 import { runNativeTask } from '../task.js'
 import { isDetachable } from '../validate.js'
 import {
@@ -18,6 +19,7 @@ import {
   checkKernel,
   checkOptions,
   checkOut,
+  copyOf,
   type CheckedFilter,
   type CheckedImage,
   type CheckedOptions,
@@ -116,11 +118,15 @@ async function runAsync(images: readonly CheckedImage[], outputs: ImageSamples[]
     runSync(images, outputs, filter, options, mask)
     return
   }
-  // Copied by the binding on this thread unless every source is a SharedArrayBuffer view.
-  const copySources = images.some((image) => isDetachable(image.data))
+  // Sources are snapshots taken by this call. When the task starts now, the binding copies them
+  // (into reused Rust memory, cheaper than a fresh JS array); when it must wait for a slot, they
+  // are copied here, since the caller may change them before it starts.
+  const startsNow = nativeTasks.idle
+  const sources = images.map((image) => (!startsNow && isDetachable(image.data) ? copyOf(image.data, image.tag) : image.data))
+  const copySources = startsNow && images.some((image) => isDetachable(image.data))
   const privateOutputs = fresh ? outputs : outputs.map((out, i) => (isDetachable(out) ? allocate(images[i].tag, images[i].samples) : out))
   const binding = native
-  await runNativeTask(signal, (token) => binding.imageConvolveAsync(images.map((image) => image.data), privateOutputs, shapes(images), nativeFilter(filter, options, mask), token, copySources))
+  await runNativeTask(signal, (token) => binding.imageConvolveAsync(sources, privateOutputs, shapes(images), nativeFilter(filter, options, mask), token, copySources))
   privateOutputs.forEach((data, i) => {
     if (data !== outputs[i]) outputs[i].set(data)
   })

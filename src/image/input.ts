@@ -114,6 +114,13 @@ export function allocate(tag: SampleTag, length: number): ImageSamples {
   return new CONSTRUCTORS[tag](length)
 }
 
+/** A private copy of `data` (a Buffer comes back as a plain Uint8Array). */
+export function copyOf(data: ImageSamples, tag: SampleTag): ImageSamples {
+  const copy = allocate(tag, lengthOf(data))
+  copy.set(data)
+  return copy
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object'
 }
