@@ -3,6 +3,7 @@
  * benchmark's machine-readable output has every case the README's table shows, with usable
  * numbers, and bad options fail with a usage error. No timing is asserted.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { BenchResult } from '../src/bench/score.js'
 import { repoRoot, requireDist, runNode } from './helpers/runtime.js'
@@ -39,6 +40,26 @@ describe('hotpath CLI', () => {
     }
     expect(report.score.filter((r) => r.section === 'throughput').every((r) => r.rows === 1000 && r.features === 20)).toBe(true)
   }, 120_000)
+
+  it('--version prints the package version', async () => {
+    requireDist()
+    const { version } = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { version: string }
+    for (const flag of ['--version', '-V']) {
+      const result = await runNode(cli, [flag])
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout.trim()).toBe(version)
+    }
+  })
+
+  it('help says what each command does and how long it takes', async () => {
+    requireDist()
+    const top = await runNode(cli, ['--help'])
+    expect(top.code).toBe(0)
+    expect(top.stdout).toMatch(/bench/)
+    expect(top.stdout).toMatch(/info/)
+    const bench = await runNode(cli, ['bench', '--help'])
+    expect(bench.stdout).toMatch(/minutes/)
+  })
 
   it('info prints the runtime as JSON', async () => {
     requireDist()

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `hotpath` command: `hotpath bench` runs the benchmark suite, `hotpath info` describes the runtime. */
 import { Command, InvalidArgumentError } from 'commander'
+import { readFileSync } from 'node:fs'
 import { runtimeInfo } from '../info.js'
 import { SUITE_NAMES, runBenchCommand } from './bench.js'
 
@@ -23,14 +24,26 @@ function suiteList(value: string): string[] {
   return names
 }
 
+/** The package's own version, read from the package.json shipped beside dist/. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return manifest.version
+}
+
 const program = new Command()
-program.name('hotpath').description('Native-speed kernels for Node.js: benchmarks and runtime information.')
+program
+  .name('hotpath')
+  .description('Native-speed kernels for Node.js. `hotpath bench` measures them on this machine; `hotpath info` says what runs them.')
+  .version(packageVersion(), '-V, --version', 'print the version of hotpath')
+  .addHelpText('after', '\nDocs: the README in the package, and docs/ in the repository.')
 
 program
   .command('bench')
-  .description('benchmark hotpath against its pure-TypeScript reference on built-in random data, in one process')
+  .description(
+    'benchmark every kernel family against plain JavaScript, hotpath\'s pure-TS reference and installed peers, on built-in random data, in one process (about 2-3 minutes for all suites; --quick about 1 minute)',
+  )
   .option('--json', 'print the results as JSON instead of tables')
-  .option('--quick', 'small sizes only (1e3 and 1e5 rows): a smoke test in a few seconds')
+  .option('--quick', 'small sizes only: a smoke test of every suite, not a measurement (about 1 minute)')
   .option('--sizes <rows>', 'batch sizes in rows, comma-separated', sizeList)
   .option('--features <d>', 'risk score: features per row', positiveInteger, 20)
   .option('--suite <names>', `suites to run, comma-separated: ${SUITE_NAMES.join(', ')} (default: all)`, suiteList)
@@ -41,7 +54,7 @@ program
 
 program
   .command('info')
-  .description('print the backend (native or fallback), SIMD level, threads and platform as JSON')
+  .description('print the backend (native or fallback), SIMD level, threads and platform as JSON (instant)')
   .action(() => {
     console.log(JSON.stringify(runtimeInfo(), null, 2))
   })
