@@ -11,15 +11,13 @@ import { existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  HOST_BINARY,
   HOST_TRIPLE,
   ROOT,
   SCORING_SCRIPT_BODY,
   installProject,
   listFiles,
   maxRelativeError,
-  packPlatformPackage,
-  packRoot,
+  packLocal,
   packedInstallSkipReason,
   pathWithoutRust,
   removeAll,
@@ -50,8 +48,7 @@ describe.skipIf(skipReason !== null)(title, () => {
 
   beforeAll(() => {
     tarballs = tempDir('tarballs')
-    root = packRoot(tarballs)
-    platform = packPlatformPackage(HOST_TRIPLE, HOST_BINARY, tarballs)
+    ;({ root, platform } = packLocal(tarballs))
     project = realpathSync(installProject('install', [root.path, platform.path]))
   })
 

@@ -12,7 +12,7 @@ import {
   SCORING_SCRIPT_BODY,
   installProject,
   maxRelativeError,
-  packRoot,
+  packLocal,
   packedInstallSkipReason,
   removeAll,
   runModule,
@@ -29,7 +29,7 @@ describe.skipIf(skipReason !== null)(title, () => {
 
   beforeAll(() => {
     tarballs = tempDir('tarballs')
-    project = realpathSync(installProject('no-binary', [packRoot(tarballs).path]))
+    project = realpathSync(installProject('no-binary', [packLocal(tarballs).root.path]))
   })
 
   afterAll(() => removeAll([tarballs, project]))
@@ -59,6 +59,11 @@ describe.skipIf(skipReason !== null)(title, () => {
     // How to fix it: reinstall with optional dependencies, or allow the fallback.
     expect(message).toMatch(/npm install/)
     expect(message).toContain('HOTPATH_NATIVE=fallback')
+    // A few lines, only targets hotpath ships, and the fix for this cause (the package is missing).
+    expect(message.split('\n').length).toBeLessThanOrEqual(6)
+    expect(message).not.toMatch(/wasi|wasm32/)
+    expect(message).toContain(`npm install @hotpath/binding-${HOST_TRIPLE}@`)
+    expect(message).not.toMatch(/package-lock\.json|remove node_modules/)
   })
 
   it('runs on the pure-TS kernels with HOTPATH_NATIVE=fallback and warns exactly once', () => {

@@ -35,29 +35,79 @@ function readPlatform(): PlatformInfo {
   return { platform: process.platform, arch: process.arch, libc }
 }
 
-/** Flattens the loader's `cause` chain into one line per attempt, oldest first. */
-function attempts(error: unknown): string[] {
-  const lines: string[] = []
-  let current: unknown = error instanceof Error ? error.cause : undefined
-  while (current instanceof Error && lines.length < 20) {
-    lines.push(current.message.split('\n')[0] ?? '')
+/** The targets hotpath ships prebuilt binaries for (package.json `napi.targets`). */
+export const SUPPORTED_TARGETS = ['linux-x64-gnu', 'linux-x64-musl', 'linux-arm64-gnu', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc'] as const
+
+/** The loader's attempts (its `cause` chain), oldest first, without the WASI ones hotpath does not ship. */
+function attempts(error: unknown): Error[] {
+  const chain: Error[] = []
+  let current: unknown = error instanceof Error ? (error.cause ?? error) : undefined
+  while (current instanceof Error && chain.length < 20) {
+    chain.push(current)
     current = current.cause
   }
-  if (lines.length === 0 && error instanceof Error) lines.push(error.message.split('\n')[0] ?? '')
   // The generated loader chains the newest attempt first; report them in the order tried.
-  return lines.reverse()
+  return chain.reverse().filter((e) => !/wasi|wasm32/i.test(e.message))
 }
 
+function firstLine(error: Error): string {
+  return (error.message.split('\n')[0] ?? '').trim()
+}
+
+function isNotFound(error: Error): boolean {
+  return (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' || error.message.startsWith('Cannot find module ')
+}
+
+/** The target triple the loader looks for on this platform, e.g. `linux-x64-gnu`. */
+export function targetTriple(where: PlatformInfo = detectPlatform()): string {
+  const abi = where.platform === 'linux' ? (where.libc === 'musl' ? '-musl' : '-gnu') : where.platform === 'win32' ? '-msvc' : ''
+  return `${where.platform}-${where.arch}${abi}`
+}
+
+function packageVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('../package.json') as { version: string }).version
+  } catch {
+    return 'latest'
+  }
+}
+
+/**
+ * Turns the generated loader's failure into a short diagnosis: the platform, what was tried, and
+ * the one fix that matches the cause. The loader's full error chain stays in `cause`.
+ */
 export function diagnoseLoadFailure(error: unknown, where = detectPlatform()): NativeLoadError {
-  const triple = `${where.platform}-${where.arch}${where.platform === 'linux' ? (where.libc === 'musl' ? '-musl' : '-gnu') : where.platform === 'win32' ? '-msvc' : ''}`
+  const triple = targetTriple(where)
+  const binaryPackage = `@hotpath/binding-${triple}`
+  const tried = attempts(error)
+  const failedToLoad = tried.find((e) => !isNotFound(e))
+  const fallback = 'Or set HOTPATH_NATIVE=fallback to run the pure-TypeScript kernels (same results, much slower).'
+  let fix: string[]
+  if (!(SUPPORTED_TARGETS as readonly string[]).includes(triple)) {
+    fix = [
+      `hotpath ships no prebuilt binary for ${triple} (it does for ${SUPPORTED_TARGETS.join(', ')}).`,
+      'Build one from a source checkout with Rust installed (`npm ci && npm run build`), then install that build (docs/install.md).',
+    ]
+  } else if (failedToLoad) {
+    const reason = firstLine(failedToLoad)
+    const libc = /GLIBC|musl|libc|ld-linux|ELF/i.test(reason)
+    fix = [
+      `The binary was found but failed to load: ${reason}`,
+      libc
+        ? `It was built for another C library or a newer glibc than this system's (${where.libc}); install the package that matches, or build from source (docs/install.md).`
+        : 'Reinstall hotpath; if the error persists, report it with this message.',
+    ]
+  } else {
+    fix = [
+      `The platform package ${binaryPackage} is not installed (npm skips optional dependencies with --omit=optional, and a local tarball carries no binary).`,
+      `Install it: \`npm install ${binaryPackage}@${packageVersion()}\`; from a source checkout, \`npm run pack:local\` packs hotpath with this platform's binary.`,
+    ]
+  }
   const message = [
     `hotpath could not load its native binary for ${where.platform} ${where.arch} (libc: ${where.libc}).`,
-    'Tried, in order:',
-    ...attempts(error).map((line) => `  - ${line}`),
-    'How to fix:',
-    `  - Reinstall so npm installs the optional platform package "@hotpath/binding-${triple}": remove node_modules and package-lock.json, then run \`npm install\` on the machine that runs the code (not with --omit=optional or --no-optional; npm >= 11.3 fixes npm/cli#4828).`,
-    '  - Platforms with prebuilt binaries: linux-x64-gnu, linux-x64-musl, linux-arm64-gnu, darwin-x64, darwin-arm64, win32-x64-msvc. Elsewhere, build from a source checkout with Rust installed: `npm run build`.',
-    '  - Or set HOTPATH_NATIVE=fallback to run hotpath\'s pure-TypeScript kernels (same results, much slower).',
+    `Tried: ${tried.map(firstLine).map((line) => line.replace(/^Cannot find module /, 'not found: ').replace(/\nRequire stack[\s\S]*/, '')).join('; ')}.`,
+    ...fix,
+    fallback,
   ].join('\n')
   return new NativeLoadError(message, { cause: error })
 }

@@ -5,7 +5,7 @@
  * Shared by install.test.ts (root + platform package) and loading.test.ts (root package only).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { accessSync, constants, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -99,38 +99,17 @@ export interface PackedTarball {
   files: string[]
 }
 
-function pack(packageDir: string, destination: string): PackedTarball {
-  const run = mustSucceed(
-    npm(['pack', '--ignore-scripts', '--json', '--pack-destination', destination], packageDir),
-    `npm pack in ${packageDir}`,
-  )
-  const [info] = JSON.parse(run.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
-  if (!info) throw new Error(`npm pack in ${packageDir} printed no package:\n${run.stdout}`)
-  return { path: join(destination, info.filename), files: info.files.map((f) => f.path).sort() }
-}
-
-/** `npm pack --ignore-scripts` of the root package (what `npm publish` would upload), into `destination`. */
-export function packRoot(destination: string): PackedTarball {
-  if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` before these tests')
-  return pack(ROOT, destination)
-}
-
 /**
- * Packs the platform package `npm/<triple>` with the locally built binary placed in it the way
- * `napi artifacts` places a CI artifact. Works on a temporary copy: npm/ stays binary-free.
+ * Packs the root package and this platform's binary package with the documented command
+ * (`npm run pack:local`, scripts/pack-local.mjs) into `destination`.
  */
-export function packPlatformPackage(triple: string, binary: string, destination: string): PackedTarball {
-  const source = join(ROOT, 'npm', triple)
-  if (!existsSync(join(source, 'package.json'))) throw new Error(`npm/${triple}/package.json is missing (napi create-npm-dirs)`)
-  const parent = tempDir(`npm-${triple}`)
-  const copy = join(parent, triple)
-  cpSync(source, copy, { recursive: true })
-  cpSync(binary, join(copy, `hotpath.${triple}.node`))
-  try {
-    return pack(copy, destination)
-  } finally {
-    rmSync(parent, { recursive: true, force: true })
-  }
+export function packLocal(destination: string): { root: PackedTarball; platform: PackedTarball } {
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` before these tests')
+  const run = mustSucceed(
+    result(spawnSync(process.execPath, [join(ROOT, 'scripts', 'pack-local.mjs'), '--json', '--out', destination], { cwd: ROOT, env: userEnv(), encoding: 'utf8', timeout: 120_000 }), 'pack:local'),
+    'npm run pack:local',
+  )
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as { root: PackedTarball; platform: PackedTarball }
 }
 
 /**
