@@ -5,8 +5,8 @@
  * timing: a call aborted while it runs may also have finished first, and then must be right.
  */
 import { describe, expect, it } from 'vitest'
-import { AbortError, GeoIndex } from '../dist/index.js'
-import { geoBackend } from '../dist/geo.js'
+import { AbortError, GeoIndex } from '../src/index.js'
+import { geoBackend } from '../src/geo.js'
 import { ABORTED, expectErrorShape, expectRejects } from './helpers/errors.js'
 import { expectIdentical, makePoints } from './geo-data.js'
 

@@ -3,7 +3,7 @@
  * (down to the element, `lons[1]`); sync functions throw, async ones reject and never throw.
  */
 import { describe, expect, it } from 'vitest'
-import { GeoIndex, haversine, haversineMany, nearestK } from '../dist/index.js'
+import { GeoIndex, haversine, haversineMany, nearestK } from '../src/index.js'
 import { INVALID_TYPE, INVALID_VALUE, OUT_OF_RANGE, expectRejects, expectThrows } from './helpers/errors.js'
 
 /** Lets tests pass values the types forbid, as JavaScript callers can. */

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { EARTH_RADIUS_KM, GeoIndex, haversine, haversineMany, nearestK } from '../dist/index.js'
-import { GEO_SHORT_MAX_POINTS, geoBackend } from '../dist/geo.js'
-import * as reference from '../dist/reference/geo.js'
+import { EARTH_RADIUS_KM, GeoIndex, haversine, haversineMany, nearestK } from '../src/index.js'
+import { GEO_SHORT_MAX_POINTS, geoBackend } from '../src/geo.js'
+import * as reference from '../src/reference/geo.js'
 import { arbCase, expectIdentical, expectOrdered, expectParity, makePoints, makeQuery, tol, type Result } from './geo-data.js'
 
 /** Fixed seeds keep CI reproducible; `GEO_RUNS=500` runs that many cases with fresh seeds. */

@@ -1,6 +1,6 @@
 /** Type tests of the geo API: both point-set forms compile, results are typed, wrong types do not compile. */
 import { describe, expectTypeOf, it } from 'vitest'
-import { GeoIndex, haversine, haversineMany, nearestK, type NearestBatchResult, type NearestResult } from '../dist/index.js'
+import { GeoIndex, haversine, haversineMany, nearestK, type NearestBatchResult, type NearestResult } from '../src/index.js'
 
 const lats = new Float64Array(4)
 const lons = new Float64Array(4)

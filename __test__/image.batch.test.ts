@@ -24,7 +24,7 @@ import {
   type FilterKernel,
   type Image,
   type ImageInput,
-} from '../dist/index.js'
+} from '../src/index.js'
 import { ABORTED, INVALID_TYPE, INVALID_VALUE, OUT_OF_RANGE, expectErrorShape, expectRejects, type ErrorShape } from './helpers/errors.js'
 import { cloneImage, expectSameImage, makeImage, makeKernel, makeWeights, samples, type SampleType } from './helpers/image.js'
 import { nextTurn } from './helpers/runtime.js'

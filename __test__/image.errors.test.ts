@@ -19,7 +19,7 @@ import {
   gaussianBlurAsync,
   type Image,
   type Kernel,
-} from '../dist/index.js'
+} from '../src/index.js'
 import { INVALID_TYPE, INVALID_VALUE, OUT_OF_RANGE, expectRejects, expectThrows, type ErrorShape } from './helpers/errors.js'
 import { BORDERS, expectSameImage, makeImage, makeKernel, oracle } from './helpers/image.js'
 

@@ -1,6 +1,6 @@
 /**
- * Parity of the image kernels, as users call them (`dist/index.js`), with the pure-TS reference
- * (`dist/reference/image.js`), bit for bit: every border mode, both roundings, every sample type,
+ * Parity of the image kernels, as users call them (the facade in `src/`), with the pure-TS reference
+ * (`src/reference/image.ts`), bit for bit: every border mode, both roundings, every sample type,
  * 1 to 4 channels, channel masks, 2D, separable and Gaussian filters, sizes from 1x1 up (1xN,
  * Nx1, kernels larger than the image), hotpath's and sharp's image forms, Buffers and `out`.
  *
@@ -29,7 +29,7 @@ import {
   type ImageInput,
   type ImageSamples,
   type Kernel,
-} from '../dist/index.js'
+} from '../src/index.js'
 import {
   BORDERS,
   KERNEL_DISTS,

@@ -26,7 +26,7 @@ import {
   type RoundingMode,
   type SeparableKernel,
   type SharpRawImage,
-} from '../dist/index.js'
+} from '../src/index.js'
 
 const u8: Image<Uint8Array> = { data: new Uint8Array(4), width: 2, height: 2, channels: 1 }
 const clamped: Image<Uint8ClampedArray> = { data: new Uint8ClampedArray(4), width: 2, height: 2, channels: 1 }

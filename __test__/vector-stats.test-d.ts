@@ -16,7 +16,7 @@ import {
   sum,
   sumAsync,
   type AccumulatorJSON,
-} from '../dist/index.js'
+} from '../src/index.js'
 
 describe('vector', () => {
   it('reductions return numbers, async ones promises of numbers', () => {

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { dot, norm, sqEuclidean, sum, sumSquares } from '../dist/index.js'
-import * as reference from '../dist/reference/vector.js'
+import { dot, norm, sqEuclidean, sum, sumSquares } from '../src/index.js'
+import * as reference from '../src/reference/vector.js'
 import {
   SCALE_1,
   SCALE_2,

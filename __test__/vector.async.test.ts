@@ -27,7 +27,7 @@ import {
   sumAsync,
   sumSquares,
   sumSquaresAsync,
-} from '../dist/index.js'
+} from '../src/index.js'
 import { ABORTED, INVALID_VALUE, expectErrorShape, expectRejects } from './helpers/errors.js'
 import { detachByStructuredClone, newResizableBuffer } from './helpers/runtime.js'
 import {

@@ -24,7 +24,7 @@ import {
   sumAsync,
   sumSquares,
   sumSquaresAsync,
-} from '../dist/index.js'
+} from '../src/index.js'
 import { INVALID_TYPE, INVALID_VALUE, expectRejects, expectThrows, type ErrorShape } from './helpers/errors.js'
 import { sharedArray } from './helpers/vector.js'
 

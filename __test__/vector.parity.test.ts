@@ -1,6 +1,6 @@
 /**
- * Bitwise parity of the vector kernels, as users call them (`dist/index.js`), with the pure-TS
- * reference (`dist/reference/vector.js`) and with plain JavaScript loops for the maps:
+ * Bitwise parity of the vector kernels, as users call them (the facade in `src/`), with the pure-TS
+ * reference (`src/reference/vector.ts`) and with plain JavaScript loops for the maps:
  * random sizes (0..40,000, a few up to 300,000 for the multi-threaded native path), sizes
  * straddling the short-vector TS path (up to 16 elements; 64 in earlier builds), lane (16),
  * block (16,384) and threading (131,072) boundaries,
@@ -11,9 +11,9 @@
 import vm from 'node:vm'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { distancesFromOrigin, dot, norm, scale, scaleAndShift, sqEuclidean, sum, sumSquares } from '../dist/index.js'
-import { native } from '../dist/native.js'
-import * as reference from '../dist/reference/vector.js'
+import { distancesFromOrigin, dot, norm, scale, scaleAndShift, sqEuclidean, sum, sumSquares } from '../src/index.js'
+import { native } from '../src/native.js'
+import * as reference from '../src/reference/vector.js'
 import {
   DISTRIBUTIONS,
   SUM_ONLY_DISTRIBUTIONS,
