@@ -4,23 +4,14 @@
  */
 import fc from 'fast-check'
 import { scoreRow, scoreRows } from '../../src/reference/score.js'
+import { prng } from './prng.mjs'
+export { prng }
 
 /** Relative tolerance for Float64 input. */
 export const F64_TOL = 1e-12
 /** Relative tolerance for Float32 input (compared with the oracle run on the same f32 values). */
 export const F32_TOL = 1e-6
 
-/** A small, fast, seedable PRNG (mulberry32): returns floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** D weights in [-1, 1), deterministic for `seed`. */
 export function makeWeights(d: number, seed = 1): Float64Array {

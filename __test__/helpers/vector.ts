@@ -8,6 +8,8 @@
  */
 import { types } from 'node:util'
 import { expect } from 'vitest'
+import { prng } from './prng.mjs'
+export { prng }
 
 export type FloatArray = Float64Array | Float32Array
 export type FloatType = Float64ArrayConstructor | Float32ArrayConstructor
@@ -20,17 +22,6 @@ export const SCALE_2 = 2148n
 // ---------------------------------------------------------------------------------------------
 // Deterministic random data
 
-/** mulberry32: a small deterministic PRNG returning numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** An integer in [lo, hi]. */
 export function randInt(r: () => number, lo: number, hi: number): number {
