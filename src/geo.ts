@@ -20,7 +20,7 @@
  * runs in JavaScript, where one call is cheaper than crossing into native code.
  */
 import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from './errors.js'
-import { native } from './native.js'
+import { native, type NativeBinding } from './native.js'
 import * as reference from './reference/geo.js'
 import { runNativeTask } from './task.js'
 import { abortSignal, assertNoOverlap, integerInRange, lengthOf, optionsObject, typedArrayTag } from './validate.js'
@@ -75,32 +75,12 @@ export interface GeoAsyncOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The native geo API, typed here so the facade compiles whether or not the binding in this
-// checkout has been built with it; without it (or under HOTPATH_NATIVE=fallback) the pure-TS
-// kernels run.
 
-type CancelToken = InstanceType<NonNullable<typeof native>['CancelToken']>
+/** The native index class, typed by the generated binding (binding/index.d.ts). */
+type NativeGeoIndex = InstanceType<NativeBinding['NativeGeoIndex']>
 
-interface NativeGeoIndex {
-  readonly size: number
-  nearest(lat: number, lon: number, k: number, maxDistanceKm: number): NearestResult
-  within(lat: number, lon: number, radiusKm: number): NearestResult
-  nearestBatch(qLats: Float64Array, qLons: Float64Array, k: number): NearestResult
-  nearestBatchAsync(qLats: Float64Array, qLons: Float64Array, k: number, token: CancelToken): Promise<NearestResult>
-  withinAsync(lat: number, lon: number, radiusKm: number, token: CancelToken): Promise<NearestResult>
-}
-
-interface NativeGeo {
-  geoHaversineMany(lat: number, lon: number, lats: Float64Array, lons: Float64Array, radiusKm: number, out: Float64Array): void
-  geoNearestK(lat: number, lon: number, lats: Float64Array, lons: Float64Array, k: number): NearestResult
-  NativeGeoIndex: new (lats: Float64Array, lons: Float64Array) => NativeGeoIndex
-  geoIndexBuildAsync(lats: Float64Array, lons: Float64Array, token: CancelToken): Promise<NativeGeoIndex>
-}
-
-const geo: NativeGeo | null = (() => {
-  const candidate = native as unknown as Partial<NativeGeo> | null
-  return candidate && typeof candidate.geoHaversineMany === 'function' && typeof candidate.geoNearestK === 'function' && typeof candidate.NativeGeoIndex === 'function' ? (candidate as NativeGeo) : null
-})()
+/** The loaded binding when it has the geo kernels, else `null` (the pure-TS kernels run). */
+const geo: NativeBinding | null = native && typeof native.geoHaversineMany === 'function' && typeof native.geoNearestK === 'function' && typeof native.NativeGeoIndex === 'function' ? native : null
 
 /** Which implementation runs the geo kernels: `'native'`, or `'fallback'` (pure TS) when the loaded binary has none. */
 export function geoBackend(): 'native' | 'fallback' {

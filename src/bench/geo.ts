@@ -37,11 +37,6 @@ async function loadCompetitors(): Promise<Competitors> {
   }
 }
 
-interface BareGeo {
-  geoHaversineMany(lat: number, lon: number, lats: Float64Array, lons: Float64Array, radiusKm: number, out: Float64Array): void
-  geoNearestK(lat: number, lon: number, lats: Float64Array, lons: Float64Array, k: number): { indices: Uint32Array }
-}
-
 /** Seeded uniform [0, 1). */
 function prng(seed: number): () => number {
   let a = seed >>> 0
@@ -86,7 +81,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
   const c = await loadCompetitors()
   const nativeGeo = geoBackend() === 'native'
   // The bare native calls (no validation), to show the facade's share of each time.
-  const bare = nativeGeo ? (native as unknown as BareGeo) : null
+  const bare = nativeGeo ? native : null
   const n = quick ? 10_000 : 100_000
   // The fallback index is brute force: 10,000 queries over 100,000 points would take minutes.
   const queryCount = nativeGeo ? (quick ? 1_000 : 10_000) : quick ? 50 : 200
