@@ -19,11 +19,11 @@
  * differ from `Math.sin`/`Math.asin` by rounding (about 1e-13 relative); `haversine` (one pair)
  * runs in JavaScript, where one call is cheaper than crossing into native code.
  */
-import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from './errors.js'
+import { fromNative, invalidType, invalidValue, outOfRange } from './errors.js'
 import { native, type NativeBinding } from './native.js'
 import * as reference from './reference/geo.js'
-import { runNativeTask } from './task.js'
-import { abortSignal, assertNoOverlap, integerInRange, lengthOf, optionsObject, typedArrayTag } from './validate.js'
+import { inline, rejecting, runNativeTask } from './task.js'
+import { abortSignal, assertNoOverlap, booleanOption, integerInRange, lengthOf, optionsObject, typedArrayTag } from './validate.js'
 
 export { EARTH_RADIUS_KM } from './reference/geo.js'
 
@@ -126,9 +126,7 @@ function longitude(value: unknown, name: string, normalize: boolean): number {
 }
 
 function normalizeFlag(value: unknown, name = 'options.normalize'): boolean {
-  if (value === undefined) return false
-  if (typeof value !== 'boolean') throw invalidType(name, 'of type boolean', value)
-  return value
+  return booleanOption(value, name, false)
 }
 
 function radiusOption(value: unknown, name: string): number {
@@ -388,21 +386,6 @@ function queryPoint(lat: unknown, lon: unknown, normalize: boolean): [number, nu
 }
 
 /** Wraps a validating body so that every failure becomes a rejection, never a throw. */
-function rejecting<A extends unknown[], R>(body: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return (...args) => {
-    try {
-      return body(...args)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
-}
-
-async function inline<T>(signal: AbortSignal | undefined, body: () => T): Promise<T> {
-  if (signal?.aborted) throw abortErrorFor(signal)
-  return body()
-}
-
 /**
  * An exact spatial index over a fixed point set, built once (`GeoIndex.build`, or
  * `GeoIndex.buildAsync` off the main thread for large sets) and queried many times. It keeps its

@@ -27,3 +27,23 @@ export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (
     signal?.removeEventListener('abort', onAbort)
   }
 }
+
+/**
+ * Wraps an async API's body so that a synchronous throw (argument validation before the first
+ * `await`) becomes a rejection: async APIs reject, never throw.
+ */
+export function rejecting<A extends unknown[], R>(body: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args) => {
+    try {
+      return body(...args)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+}
+
+/** Runs work too small for a worker thread on this one, honouring an already-aborted signal. */
+export async function inline<T>(signal: AbortSignal | undefined, body: () => T): Promise<T> {
+  if (signal?.aborted) throw abortErrorFor(signal)
+  return body()
+}

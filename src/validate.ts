@@ -96,3 +96,10 @@ export function assertNoOverlap(a: FloatArray, aName: string, b: FloatArray, bNa
     throw invalidValue(bName, `memory that does not overlap "${aName}"`, `a view sharing bytes ${Math.max(aStart, bStart)}..${Math.min(aEnd, bEnd)} of the same buffer`)
   }
 }
+
+/** An optional boolean option: `fallback` when undefined, else it must be a boolean. */
+export function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw invalidType(name, 'of type boolean', value)
+  return value
+}

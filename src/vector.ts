@@ -18,7 +18,7 @@
 import { abortErrorFor, invalidType, invalidValue } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/vector.js'
-import { runNativeTask } from './task.js'
+import { inline, rejecting, runNativeTask } from './task.js'
 import { abortSignal, assertNoOverlap, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from './validate.js'
 
 /** A vector as the vector kernels accept it. */
@@ -262,16 +262,6 @@ async function reduceAsync(operation: Operation, x: FloatArray, y: FloatArray | 
 }
 
 /** Wraps a validating body so that every failure becomes a rejection, never a throw. */
-function rejecting<A extends unknown[], R>(body: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return (...args) => {
-    try {
-      return body(...args)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
-}
-
 /** Async {@link sum}: `await sumAsync(x, { signal })`. */
 export const sumAsync: (x: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, options) => {
   const v = vector(x, 'x')
@@ -320,11 +310,6 @@ async function mapAsync<T extends FloatArray>(operation: Operation, input: Float
     output.set(target)
   }
   return output
-}
-
-async function inline<T>(signal: AbortSignal | undefined, body: () => T): Promise<T> {
-  if (signal?.aborted) throw abortErrorFor(signal)
-  return body()
 }
 
 /** Async {@link scale}: resolves to `x`, scaled in place. */

@@ -70,11 +70,7 @@ export function outFor(rows: FloatArray, d: number, out: unknown): Float64Array 
   return out
 }
 
-export function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw invalidType(name, 'of type boolean', value)
-  return value
-}
+export { booleanOption } from '../validate.js'
 
 export interface BatchingOptions {
   batchSize?: number
