@@ -11,6 +11,16 @@ pub enum Threads {
     Single,
 }
 
+/// Whether a call should spread `work` over the pool: allowed by `threads`, at least `min_work`
+/// (each kernel's measured break-even size, in its own unit of work), and a pool of more than one
+/// thread. The one place that decision is made, so every kernel agrees on what `Single` means.
+pub fn parallel(threads: Threads, work: usize, min_work: usize) -> bool {
+    cfg!(feature = "parallel")
+        && threads == Threads::Auto
+        && work >= min_work
+        && self::threads() > 1
+}
+
 /// Number of worker threads the parallel kernels use.
 pub fn threads() -> usize {
     #[cfg(feature = "parallel")]

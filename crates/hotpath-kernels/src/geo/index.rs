@@ -143,10 +143,7 @@ impl GeoIndex {
             ));
         }
         check_points(SimdLevel::detect(), lats, lons, "lats", "lons")?;
-        let parallel = cfg!(feature = "parallel")
-            && threads == Threads::Auto
-            && lats.len() >= PARALLEL_BUILD_MIN
-            && crate::pool::threads() > 1;
+        let parallel = crate::pool::parallel(threads, lats.len(), PARALLEL_BUILD_MIN);
         let item = |(i, (&lat, &lon)): (usize, (&f64, &f64))| Item {
             p: unit_vector(lat, lon),
             id: i as u32,
@@ -285,7 +282,7 @@ impl GeoIndex {
             Ok::<(), KernelError>(())
         };
         #[cfg(feature = "parallel")]
-        if threads == Threads::Auto && lats.len() > QUERY_CHUNK && crate::pool::threads() > 1 {
+        if crate::pool::parallel(threads, lats.len(), QUERY_CHUNK + 1) {
             use rayon::prelude::*;
             crate::pool::install(|| {
                 lats.par_chunks(QUERY_CHUNK)

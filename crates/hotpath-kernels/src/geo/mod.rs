@@ -48,17 +48,6 @@ const BLOCK: usize = 512;
 /// Points `nearest_k` checks against its box at once (bits of one mask).
 const GROUP: usize = 64;
 
-fn parallel(threads: Threads, len: usize) -> bool {
-    parallel_from(threads, len, PARALLEL_MIN_POINTS)
-}
-
-fn parallel_from(threads: Threads, len: usize, min: usize) -> bool {
-    cfg!(feature = "parallel")
-        && threads == Threads::Auto
-        && len >= min
-        && crate::pool::threads() > 1
-}
-
 pub(crate) fn check_lengths(
     lats: usize,
     lons: usize,
@@ -296,7 +285,7 @@ pub fn haversine_many_with(
     };
     let result = 'run: {
         #[cfg(feature = "parallel")]
-        if parallel(threads, lats.len()) {
+        if crate::pool::parallel(threads, lats.len(), PARALLEL_MIN_POINTS) {
             use rayon::prelude::*;
             break 'run crate::pool::install(|| {
                 lats.par_chunks(DISTANCE_CHUNK)
@@ -596,7 +585,7 @@ pub fn nearest_k_with(
     };
     let parts: Result<Vec<Vec<(f64, u32)>>, Option<KernelError>> = 'run: {
         #[cfg(feature = "parallel")]
-        if parallel_from(threads, lats.len(), NEAREST_PARALLEL_MIN_POINTS) {
+        if crate::pool::parallel(threads, lats.len(), NEAREST_PARALLEL_MIN_POINTS) {
             use rayon::prelude::*;
             break 'run crate::pool::install(|| {
                 lats.par_chunks(CHUNK)

@@ -195,13 +195,6 @@ pub struct Job<'a> {
     pub shape: Shape,
 }
 
-fn parallel(threads: Threads, work: usize) -> bool {
-    cfg!(feature = "parallel")
-        && threads == Threads::Auto
-        && work >= PARALLEL_MIN_TAPS
-        && crate::pool::threads() > 1
-}
-
 fn run<T: Sample>(
     level: SimdLevel,
     plan: &Plan<'_>,
@@ -213,7 +206,11 @@ fn run<T: Sample>(
     let n = plan.shape.width * plan.shape.channels;
     let height = plan.shape.height;
     #[cfg(feature = "parallel")]
-    if parallel(threads, src.len().saturating_mul(plan.filter.taps())) {
+    if crate::pool::parallel(
+        threads,
+        src.len().saturating_mul(plan.filter.taps()),
+        PARALLEL_MIN_TAPS,
+    ) {
         use rayon::prelude::*;
         // A few bands per thread, so a thread that finishes early can take another.
         let bands = (crate::pool::threads() * 4).min(height);
@@ -310,7 +307,7 @@ pub fn convolve_batch(
     filter.check()?;
     let one = |job: Job<'_>| convolve(job.src, job.out, job.shape, filter, options, threads, abort);
     #[cfg(feature = "parallel")]
-    if threads == Threads::Auto && jobs.len() > 1 && crate::pool::threads() > 1 {
+    if crate::pool::parallel(threads, jobs.len(), 2) {
         use rayon::prelude::*;
         return crate::pool::install(|| jobs.into_par_iter().try_for_each(one));
     }

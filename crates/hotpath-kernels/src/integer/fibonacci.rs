@@ -22,7 +22,11 @@ const PARALLEL_MIN_BITS: u64 = 1 << 16;
 pub fn fibonacci(n: u64, threads: Threads, abort: &AbortFlag) -> Result<BigUint, Aborted> {
     #[cfg(feature = "parallel")]
     // F(n) has about 0.694 n bits; the top steps reach PARALLEL_MIN_BITS from n ~ 190,000.
-    if threads == Threads::Auto && n >= 2 * PARALLEL_MIN_BITS && crate::pool::threads() > 1 {
+    if crate::pool::parallel(
+        threads,
+        usize::try_from(n).unwrap_or(usize::MAX),
+        2 * PARALLEL_MIN_BITS as usize,
+    ) {
         return crate::pool::install(|| doubling(n, true, abort));
     }
     let _ = threads;

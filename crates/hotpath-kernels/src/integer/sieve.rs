@@ -306,7 +306,7 @@ where
     let bytes = limit / 30 + 1;
     let primes = sieving_primes(limit);
     let segments = bytes.div_ceil(segment_bytes as u64);
-    let parallel = threads == Threads::Auto && crate::pool::threads() > 1;
+    let parallel = crate::pool::parallel(threads, 1, 1);
     let threads = if parallel {
         crate::pool::threads() as u64
     } else {
@@ -440,7 +440,7 @@ pub fn primes(limit: u64, threads: Threads, abort: &AbortFlag) -> Result<Vec<u32
     }
     let decode = |(chunk, part): (&Chunk, &mut [u32])| write_primes(&chunk.bits, chunk.first, part);
     #[cfg(feature = "parallel")]
-    if threads == Threads::Auto && jobs.len() > 1 && crate::pool::threads() > 1 {
+    if crate::pool::parallel(threads, jobs.len(), 2) {
         use rayon::prelude::*;
         crate::pool::install(|| jobs.into_par_iter().for_each(decode));
         return Ok(out);

@@ -197,7 +197,7 @@ impl RiskModel {
             Ok(())
         };
         #[cfg(feature = "parallel")]
-        if threads == Threads::Auto && n >= PARALLEL_MIN_ROWS && crate::pool::threads() > 1 {
+        if crate::pool::parallel(threads, n, PARALLEL_MIN_ROWS) {
             use rayon::prelude::*;
             // Enough chunks for every thread to get several (rayon balances them), none longer
             // than CHUNK_ROWS so aborts still land quickly.

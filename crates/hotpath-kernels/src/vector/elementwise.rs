@@ -64,10 +64,7 @@ dispatch!(scale_chunk, scale_body, (x: &mut [T], factor: f64));
 dispatch!(distances_chunk, distances_body, (points: &[T], out: &mut [f64]));
 
 fn parallel(threads: Threads, len: usize) -> bool {
-    cfg!(feature = "parallel")
-        && threads == Threads::Auto
-        && len >= PARALLEL_MIN_ELEMENTS
-        && crate::pool::threads() > 1
+    crate::pool::parallel(threads, len, PARALLEL_MIN_ELEMENTS)
 }
 
 /// `out[i] = x[i] * scale + shift`. `out` may not alias `x` (Rust's borrows guarantee it).

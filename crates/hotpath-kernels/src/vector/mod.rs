@@ -149,7 +149,7 @@ pub fn reduce_with<T: Element>(
     let level = supported(level);
     let y = if terms == Terms::Values { x } else { y };
     #[cfg(feature = "parallel")]
-    if threads == Threads::Auto && x.len() >= PARALLEL_MIN_ELEMENTS && crate::pool::threads() > 1 {
+    if crate::pool::parallel(threads, x.len(), PARALLEL_MIN_ELEMENTS) {
         use rayon::prelude::*;
         let partials: Vec<Partial> = crate::pool::install(|| {
             x.par_chunks(BLOCK)
