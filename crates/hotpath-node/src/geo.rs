@@ -125,8 +125,7 @@ fn internal(err: napi::Error) -> napi::Error<Code> {
 }
 
 fn overlaps(a: &[f64], b: &[f64]) -> bool {
-    let (p, q) = (a.as_ptr_range(), b.as_ptr_range());
-    !a.is_empty() && !b.is_empty() && p.start < q.end && q.start < p.end
+    crate::overlap::overlaps(&crate::overlap::bytes_of(a), &crate::overlap::bytes_of(b))
 }
 
 /// Distances from (`lat`, `lon`) to every (`lats[i]`, `lons[i]`) on a sphere of `radiusKm`,

@@ -19,6 +19,8 @@ use napi::{Env, Result, Task, sys};
 use napi_derive::napi;
 use std::ops::Range;
 
+use crate::overlap::bytes_of;
+
 /// An image's samples: a Uint8Array (Buffer included), Uint8ClampedArray, Uint16Array or
 /// Float32Array, told apart by the typed array's real element type.
 pub enum ImageData {
@@ -76,13 +78,12 @@ impl FromNapiValue for ImageData {
 
 impl ImageData {
     fn bytes(&self) -> Range<usize> {
-        let (p, n) = match self {
-            Self::U8(a) => (a.as_ptr() as usize, a.len()),
-            Self::Clamped(a) => (a.as_ptr() as usize, a.len()),
-            Self::U16(a) => (a.as_ptr() as usize, a.len() * 2),
-            Self::F32(a) => (a.as_ptr() as usize, a.len() * 4),
-        };
-        p..p + n
+        match self {
+            Self::U8(a) => bytes_of(a),
+            Self::Clamped(a) => bytes_of(a),
+            Self::U16(a) => bytes_of(a),
+            Self::F32(a) => bytes_of(a),
+        }
     }
 
     fn pixels(&self) -> Pixels<'_> {

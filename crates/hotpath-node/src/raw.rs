@@ -108,8 +108,7 @@ impl<T> RawView<T> {
     }
 
     pub fn overlaps<U>(&self, other: &RawView<U>) -> bool {
-        let (a, b) = (self.byte_range(), other.byte_range());
-        !a.is_empty() && !b.is_empty() && a.start < b.end && b.start < a.end
+        crate::overlap::overlaps(&self.byte_range(), &other.byte_range())
     }
 
     /// # Safety
