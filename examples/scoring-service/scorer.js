@@ -68,7 +68,7 @@ function checkVector(features, d, name) {
   }
 }
 
-function checkRows(rows, d) {
+function checkRows(rows) {
   if (!Array.isArray(rows)) throw badType('"transactions" must be an array of feature vectors')
   if (rows.length === 0) throw badValue('"transactions" must hold at least one feature vector')
 }
@@ -95,7 +95,7 @@ export function nativeScorer(file, { maxBatch, maxWaitMs }) {
       return model.scoreQueued(features)
     },
     scoreRows(rows) {
-      checkRows(rows, d)
+      checkRows(rows)
       const out = model.scoreBatch(rows)
       for (let i = 0; i < rows.length; i++) checkFinite(rows[i], `transactions[${i}]`)
       return out
@@ -131,7 +131,7 @@ export function jsScorer(file) {
       return row(features, 0)
     },
     scoreRows(rows) {
-      checkRows(rows, d)
+      checkRows(rows)
       const out = new Float64Array(rows.length)
       for (let r = 0; r < rows.length; r++) {
         checkVector(rows[r], d, `rows[${r}]`)
