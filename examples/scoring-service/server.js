@@ -91,6 +91,7 @@ modelInfo.set({ version: String(scorer.version) }, 1)
 const reloads = new client.Counter({ name: 'scoring_model_reloads_total', help: 'SIGHUP reloads by result', labelNames: ['result'], registers: [registry] })
 const backgroundRuns = new client.Counter({ name: 'scoring_background_runs_total', help: 'Completed background batch jobs', registers: [registry] })
 
+let closing = false
 let queuedThisTurn = 0
 const observeTurn = () => {
   coalesced.observe(queuedThisTurn)
@@ -122,6 +123,11 @@ app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('ERR_NOT_F
 app.addHook('onRequest', (req, _reply, done) => {
   req.startedAt = process.hrtime.bigint()
   done()
+})
+// While draining, answers close their keep-alive connection so the server can finish closing.
+app.addHook('onSend', (_req, reply, payload, done) => {
+  if (closing) reply.header('connection', 'close')
+  done(null, payload)
 })
 app.addHook('onResponse', (req, reply, done) => {
   const route = req.routeOptions.url ?? 'unknown'
@@ -230,14 +236,16 @@ process.on('SIGHUP', () => {
     console.error(`scoring-service: reload failed, keeping version ${scorer.version}: ${error.message}`)
   }
 })
-let closing = false
 const shutdown = async (signal) => {
   if (closing) return
   closing = true
   console.log(`scoring-service ${signal}: draining`)
   backgroundStop?.()
+  // Connections that go idle after close() started would otherwise stay open for keepAliveTimeout.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 25)
   try {
-    await app.close() // stops accepting, waits for in-flight requests
+    await app.close()
+    clearInterval(sweep) // stops accepting, waits for in-flight requests
     console.log('scoring-service stopped')
     process.exit(0)
   } catch (error) {
