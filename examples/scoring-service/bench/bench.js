@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const dir = fileURLToPath(new URL('..', import.meta.url))
-const autocannonBin = fileURLToPath(import.meta.resolve('autocannon/autocannon.js'))
+const cannonScript = fileURLToPath(new URL('./cannon.js', import.meta.url))
 const STEP_S = Number(process.env.STEP_S || 3)
 const P99_BOUND_MS = 10
 const scorers = (process.env.SCORERS || 'native,js').split(',')
@@ -31,9 +31,9 @@ writeFileSync(join(tmp, 'batch.json'), JSON.stringify({ transactions: rows }))
 writeFileSync(join(tmp, 'batch.bin'), Buffer.from(Float64Array.from(rows.flat()).buffer))
 
 const endpoints = {
-  score: { path: '/score', file: 'score.json', type: 'application/json', start: 2000, rows: 1 },
-  'batch-json': { path: '/score/batch', file: 'batch.json', type: 'application/json', start: 20, rows: BATCH },
-  'batch-bin': { path: '/score/batch', file: 'batch.bin', type: 'application/octet-stream', start: 100, rows: BATCH },
+  score: { path: '/score', file: 'score.json', type: 'application/json', start: 500, rows: 1 },
+  'batch-json': { path: '/score/batch', file: 'batch.json', type: 'application/json', start: 5, rows: BATCH },
+  'batch-bin': { path: '/score/batch', file: 'batch.bin', type: 'application/octet-stream', start: 20, rows: BATCH },
 }
 
 function startService(env) {
@@ -66,8 +66,7 @@ function stopService(child) {
 }
 
 function cannon(port, ep, rate, seconds = STEP_S) {
-  const args = ['-c', '1', autocannonBin, '-j', '-c', '64', '-d', String(seconds), '-R', String(Math.round(rate)), '-m', 'POST',
-    '-H', `content-type=${ep.type}`, '-i', join(tmp, ep.file), `http://127.0.0.1:${port}${ep.path}`]
+  const args = ['-c', '1', process.execPath, cannonScript, `http://127.0.0.1:${port}${ep.path}`, ep.type, join(tmp, ep.file), String(Math.round(rate)), String(seconds)]
   const json = JSON.parse(execFileSync('taskset', args, { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).toString())
   const non2xx = json.non2xx + json.errors + json.timeouts
   return { rate, achieved: json.requests.average, p50: json.latency.p50, p99: json.latency.p99, max: json.latency.max, non2xx }
@@ -85,7 +84,7 @@ for (const scorer of scorers) {
     const ep = endpoints[name]
     cannon(service.port, ep, ep.start, 1) // warm-up
     let held = 0
-    for (let rate = ep.start; ; rate = Math.round(rate * 1.4)) {
+    for (let rate = ep.start; ; rate = Math.round(rate * 1.5)) {
       const r = cannon(service.port, ep, rate)
       const ok = r.p99 <= P99_BOUND_MS && r.non2xx === 0 && r.achieved >= rate * 0.95
       console.log(`  ${scorer} ${name} R=${rate}: achieved ${fmt(r.achieved, 0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms non2xx ${r.non2xx}${ok ? '' : '  <- over'}`)
