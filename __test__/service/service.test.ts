@@ -1,0 +1,151 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RiskModel } from '../../src/index.js'
+import { exampleModel, postJson, randomVector, startService, stopAll, type Service } from './helpers.js'
+
+const D = exampleModel.weights.length
+const model = new RiskModel({ weights: exampleModel.weights, threshold: exampleModel.threshold })
+const services: Record<'native' | 'js', Service> = {} as never
+
+beforeAll(async () => {
+  const [native, js] = await Promise.all([startService({ SCORER: 'native' }), startService({ SCORER: 'js', BODY_LIMIT: '262144' })])
+  services.native = native
+  services.js = js
+})
+afterAll(stopAll)
+
+describe.each(['native', 'js'] as const)('scoring service, SCORER=%s', (kind) => {
+  it('GET /healthz', async () => {
+    const res = await fetch(`${services[kind].url}/healthz`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'ok', scorer: kind, model: exampleModel.version, features: D })
+  })
+
+  it('POST /score matches RiskModel.score, flagged by decisionThreshold', async () => {
+    for (let i = 0; i < 50; i++) {
+      const features = randomVector(D, i + 1).map((x) => x * (i % 5))
+      const res = await postJson(`${services[kind].url}/score`, { features })
+      expect(res.status).toBe(200)
+      const expected = model.score(features)
+      expect(res.body.risk).toBeCloseTo(expected, 12)
+      expect(res.body.flagged).toBe(res.body.risk > exampleModel.decisionThreshold)
+    }
+  })
+
+  it('1,000 concurrent /score requests each get their own score', async () => {
+    const vectors = Array.from({ length: 1000 }, (_, i) => randomVector(D, 1000 + i))
+    const results = await Promise.all(vectors.map((features) => postJson(`${services[kind].url}/score`, { features })))
+    results.forEach((res, i) => {
+      expect(res.status).toBe(200)
+      expect(res.body.risk).toBeCloseTo(model.score(vectors[i]), 12)
+    })
+  })
+
+  it('POST /score/batch (JSON and binary) matches RiskModel.scoreBatch', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => randomVector(D, 5000 + i))
+    const expected = model.scoreBatch(rows)
+    const res = await postJson(`${services[kind].url}/score/batch`, { transactions: rows })
+    expect(res.status).toBe(200)
+    expect(res.body.risk).toHaveLength(300)
+    res.body.risk.forEach((r: number, i: number) => expect(r).toBeCloseTo(expected[i], 12))
+
+    const matrix = Float64Array.from(rows.flat())
+    const bin = await fetch(`${services[kind].url}/score/batch`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(matrix.buffer) })
+    expect(bin.status).toBe(200)
+    expect(bin.headers.get('content-type')).toContain('application/octet-stream')
+    const scores = new Float64Array(await bin.arrayBuffer())
+    expect(scores).toHaveLength(300)
+    scores.forEach((r, i) => expect(r).toBeCloseTo(expected[i], 12))
+  })
+
+  it('bad inputs get a 4xx JSON error with a code, never a 5xx', async () => {
+    const url = services[kind].url
+    const cases: Array<[string, string, string | Buffer, number, string?]> = [
+      ['/score', 'application/json', '{"features": [1, 2', 400],
+      ['/score', 'application/json', '', 400],
+      ['/score', 'application/json', 'null', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', '[]', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', '{}', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', '{"features": null}', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', '{"features": [1, 2, 3]}', 400, 'ERR_INVALID_ARG_VALUE'],
+      ['/score', 'application/json', JSON.stringify({ features: [...randomVector(D - 1, 1), 'x'] }), 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', JSON.stringify({ features: [...randomVector(D - 1, 1), null] }), 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', JSON.stringify({ features: [...randomVector(D - 1, 1), [1]] }), 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', `{"features": [${randomVector(D - 1, 1).join(',')}, 1e999]}`, 400, 'ERR_INVALID_ARG_VALUE'],
+      ['/score', 'application/json', '{"features": "1,2,3"}', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score', 'application/json', '{"__proto__": {"x": 1}, "features": []}', 400],
+      ['/score/batch', 'application/json', '{"transactions": []}', 400, 'ERR_INVALID_ARG_VALUE'],
+      ['/score/batch', 'application/json', '{"transactions": [[1, 2]]}', 400, 'ERR_INVALID_ARG_VALUE'],
+      ['/score/batch', 'application/json', '{"transactions": [1, 2]}', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score/batch', 'application/json', '{"transactions": [null]}', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score/batch', 'application/json', '{"transactions": {"0": [1]}}', 400, 'ERR_INVALID_ARG_TYPE'],
+      ['/score/batch', 'application/octet-stream', Buffer.alloc(8 * D + 8), 400, 'ERR_INVALID_ARG_VALUE'],
+      ['/score/batch', 'application/octet-stream', Buffer.alloc(0), 400],
+      ['/score/batch', 'application/octet-stream', Buffer.from(new Float64Array(D).fill(NaN).buffer), 400, 'ERR_INVALID_ARG_VALUE'],
+      ['/score/batch', 'application/json', JSON.stringify({ transactions: Array.from({ length: 1000 }, () => randomVector(D, 3)) }), kind === 'js' ? 413 : 200],
+      ['/score', 'application/xml', '<features/>', 415],
+      ['/nope', 'application/json', '{}', 404],
+    ]
+    for (const [path, type, body, status, code] of cases) {
+      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': type }, body })
+      const json = (await res.json()) as { error?: { code: string; message: string } }
+      expect({ path, body: String(body).slice(0, 60), status: res.status }).toEqual({ path, body: String(body).slice(0, 60), status })
+      if (status >= 400) {
+        expect(typeof json.error?.code).toBe('string')
+        expect(typeof json.error?.message).toBe('string')
+        if (code) expect(json.error!.code).toBe(code)
+      }
+    }
+  })
+
+  it('a bad vector coalesced with good ones fails alone', async () => {
+    const good = Array.from({ length: 200 }, (_, i) => randomVector(D, 9000 + i))
+    const requests = good.flatMap((features, i) => [
+      postJson(`${services[kind].url}/score`, { features }),
+      postJson(`${services[kind].url}/score`, { features: i % 2 ? features.slice(1) : [...features.slice(1), 'bad'] }),
+    ])
+    const results = await Promise.all(requests)
+    results.forEach((res, j) => {
+      if (j % 2 === 0) {
+        expect(res.status).toBe(200)
+        expect(res.body.risk).toBeCloseTo(model.score(good[j / 2]), 12)
+      } else expect(res.status).toBe(400)
+    })
+  })
+
+  it('GET /metrics serves Prometheus text with the service metrics', async () => {
+    const res = await fetch(`${services[kind].url}/metrics`)
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    for (const name of ['scoring_http_request_duration_seconds_bucket', 'scoring_event_loop_delay_seconds', 'process_resident_memory_bytes', 'hotpath_info', 'hotpath_pool_threads']) {
+      expect(text).toContain(name)
+    }
+    if (kind === 'native') expect(text).toMatch(/scoring_coalesced_batch_size_count \d+/)
+  })
+})
+
+it('both scorers give the same scores', async () => {
+  const rows = Array.from({ length: 500 }, (_, i) => randomVector(D, 20000 + i).map((x) => x * 3))
+  const [a, b] = await Promise.all([postJson(`${services.native.url}/score/batch`, { transactions: rows }), postJson(`${services.js.url}/score/batch`, { transactions: rows })])
+  a.body.risk.forEach((r: number, i: number) => expect(r).toBeCloseTo(b.body.risk[i], 12))
+})
+
+describe('model file validation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scoring-model-'))
+  it.each([
+    ['missing', undefined],
+    ['not JSON', '{ weights: '],
+    ['no weights', JSON.stringify({ version: 1, threshold: 0.5, decisionThreshold: 0.5 })],
+    ['non-number weight', JSON.stringify({ version: 1, weights: [1, 'x'], threshold: 0.5, decisionThreshold: 0.5 })],
+    ['bad decisionThreshold', JSON.stringify({ version: 1, weights: [1, 2], threshold: 0.5, decisionThreshold: 2 })],
+  ])('a bad model file (%s) stops the service with exit 1 and a message', async (name, content) => {
+    const path = join(dir, `${name}.json`)
+    if (content !== undefined) writeFileSync(path, content)
+    const err = await startService({ MODEL: path }).catch((e: Error) => e)
+    expect(err).toBeInstanceOf(Error)
+    expect((err as Error).message).toMatch(/exited with 1/)
+    expect((err as Error).message).toMatch(/model file/)
+  })
+})
