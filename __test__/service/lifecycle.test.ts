@@ -53,11 +53,12 @@ it('SIGHUP reloads the model under load with zero failed requests', async () => 
 })
 
 it('SIGTERM stops accepting, finishes in-flight requests and exits 0', async () => {
-  // Requests wait 300 ms in the coalescer, so they are in flight when SIGTERM arrives.
-  const service = await startService({ MAX_WAIT_MS: '300' })
+  // Requests wait 2 s in the coalescer, so they are in flight when SIGTERM arrives; the 600 ms
+  // before the signal lets all 50 reach the service on a loaded machine.
+  const service = await startService({ MAX_WAIT_MS: '2000' })
   const features = randomVector(D, 11)
   const inflight = Array.from({ length: 50 }, () => postJson(`${service.url}/score`, { features }))
-  await new Promise((r) => setTimeout(r, 100))
+  await new Promise((r) => setTimeout(r, 600))
   service.child.kill('SIGTERM')
   const results = await Promise.all(inflight)
   expect(results.map((r) => r.status)).toEqual(Array(50).fill(200))
