@@ -13,6 +13,7 @@ pub mod pool;
 pub mod score;
 pub mod simd;
 pub mod stats;
+pub mod text;
 pub mod vector;
 
 pub use abort::{AbortFlag, Aborted};
