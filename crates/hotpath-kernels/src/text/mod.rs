@@ -225,7 +225,7 @@ pub(crate) fn map_chunks<T: Sync, R: Send>(
         Ok(f(chunk))
     };
     #[cfg(feature = "parallel")]
-    if threads == Threads::Auto && records.len() > CHUNK {
+    if crate::pool::parallel(threads, records.len(), CHUNK + 1) {
         use rayon::prelude::*;
         return crate::pool::install(|| records.par_chunks(CHUNK).map(run).collect());
     }
