@@ -5,6 +5,7 @@
  * buffers (one batch of input, two of output).
  */
 import { Transform, type TransformCallback } from 'node:stream'
+import { subscribeAbort } from './abort.js'
 import { abortErrorFor } from './errors.js'
 
 /** How a kernel plugs into the generic batching stream. */
@@ -96,12 +97,12 @@ export function puller<T>(source: Iterable<T> | AsyncIterable<T>, signal: AbortS
   const iterator: Iterator<T> | AsyncIterator<T> =
     Symbol.asyncIterator in source ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]()
   let aborted: Promise<never> | undefined
-  let onAbort: (() => void) | undefined
+  let unsubscribe: (() => void) | undefined
   if (signal) {
     aborted = new Promise<never>((_, reject) => {
-      onAbort = (): void => reject(abortErrorFor(signal))
+      const onAbort = (): void => reject(abortErrorFor(signal))
       if (signal.aborted) onAbort()
-      else signal.addEventListener('abort', onAbort, { once: true })
+      else unsubscribe = subscribeAbort(signal, onAbort)
     })
     aborted.catch(() => {})
   }
@@ -116,7 +117,7 @@ export function puller<T>(source: Iterable<T> | AsyncIterable<T>, signal: AbortS
      */
     close: (): void => {
       // A long-lived signal must not keep a listener per finished iteration.
-      if (signal && onAbort) signal.removeEventListener('abort', onAbort)
+      unsubscribe?.()
       try {
         Promise.resolve(iterator.return?.()).catch(() => {})
       } catch {

@@ -4,6 +4,7 @@
  * work when the signal fires (the kernel stops at its next chunk), and maps native failures to
  * the public error classes. Never throws synchronously.
  */
+import { subscribeAbort } from './abort.js'
 import { abortErrorFor, fromNative } from './errors.js'
 import { nativeTasks } from './limit.js'
 import { native } from './native.js'
@@ -13,8 +14,7 @@ type CancelToken = InstanceType<NonNullable<typeof native>['CancelToken']>
 export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (token: CancelToken) => Promise<T>): Promise<T> {
   if (signal?.aborted) throw abortErrorFor(signal)
   const token = new native!.CancelToken()
-  const onAbort = () => token.cancel()
-  signal?.addEventListener('abort', onAbort, { once: true })
+  const unsubscribe = signal ? subscribeAbort(signal, () => token.cancel()) : undefined
   try {
     return await nativeTasks.run(() => {
       if (signal?.aborted) return Promise.reject(abortErrorFor(signal))
@@ -24,7 +24,7 @@ export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (
     if (signal?.aborted) throw abortErrorFor(signal)
     throw fromNative(error, signal)
   } finally {
-    signal?.removeEventListener('abort', onAbort)
+    unsubscribe?.()
   }
 }
 

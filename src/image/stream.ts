@@ -3,6 +3,7 @@
  * async generator over any iterable or async iterable). Both keep at most `concurrency` images in
  * flight and emit results in input order, so memory stays bounded by a few images.
  */
+import { subscribeAbort } from '../abort.js'
 import { abortErrorFor, invalidType } from '../errors.js'
 import { OrderedBatchTransform, puller, type BatchSink } from '../stream.js'
 import { integerInRange } from '../validate.js'
@@ -57,8 +58,8 @@ export function convolveStream(kernel: FilterKernel, options?: ConvolveStreamOpt
     }
     if (signal.aborted) queueMicrotask(onAbort)
     else {
-      signal.addEventListener('abort', onAbort, { once: true })
-      stream.once('close', () => signal.removeEventListener('abort', onAbort))
+      const unsubscribe = subscribeAbort(signal, onAbort)
+      stream.once('close', unsubscribe)
     }
   }
   return stream

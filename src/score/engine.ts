@@ -4,6 +4,7 @@
  * into chunks. Internal: the public API is `RiskModel`.
  */
 import { types } from 'node:util'
+import { subscribeAbort } from '../abort.js'
 import { abortErrorFor, fromNative, invalidValue } from '../errors.js'
 import { nativeTasks } from '../limit.js'
 import { native, type NativeBinding } from '../native.js'
@@ -131,8 +132,7 @@ export class ScoreEngine {
     }
     const model = this.#native
     const token = new native!.CancelToken()
-    const onAbort = (): void => token.cancel()
-    signal?.addEventListener('abort', onAbort, { once: true })
+    const unsubscribe = signal ? subscribeAbort(signal, () => token.cancel()) : undefined
     const pinned = options.privateRows || !isDetachable(rows)
     const chunkRows = pinned ? n : this.#chunkRows(rows)
     const start = (from: number): Promise<Float64Array> => {
@@ -175,7 +175,7 @@ export class ScoreEngine {
       token.cancel()
       throw error
     } finally {
-      signal?.removeEventListener('abort', onAbort)
+      unsubscribe?.()
     }
   }
 
