@@ -23,7 +23,7 @@ import { fromNative, invalidType, invalidValue, outOfRange } from './errors.js'
 import { native, type NativeBinding } from './native.js'
 import * as reference from './reference/geo.js'
 import { inline, rejecting, runNativeTask } from './task.js'
-import { abortSignal, assertNoOverlap, booleanOption, integerInRange, lengthOf, optionsObject, typedArrayTag } from './validate.js'
+import { abortSignal, assertNoOverlap, attachedLength, booleanOption, integerInRange, lengthOf, optionsObject, typedArrayTag } from './validate.js'
 
 export { EARTH_RADIUS_KM } from './reference/geo.js'
 
@@ -161,8 +161,9 @@ interface PointSet {
 }
 
 function float64Array(value: unknown, name: string): Float64Array {
-  if (typedArrayTag(value) === 'Float64Array') return value as Float64Array
-  throw invalidType(name, 'an instance of Float64Array', value)
+  if (typedArrayTag(value) !== 'Float64Array') throw invalidType(name, 'an instance of Float64Array', value)
+  attachedLength(value as Float64Array, name)
+  return value as Float64Array
 }
 
 /**

@@ -22,3 +22,28 @@ export const typedArrayTag: (value: unknown) => string | undefined = (() => {
 /** The element count of a typed array as the engine sees it (0 once detached or out of bounds). */
 export const lengthOf = intrinsicGetter<number>('length')
 
+
+const validateView = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'keys')!.value as (this: ArrayBufferView) => unknown
+
+/**
+ * Why a typed array has no memory to read, or `undefined` if it has: `'detached'` once its
+ * ArrayBuffer was transferred (postMessage, structuredClone, `transfer()`), `'out of bounds'` when
+ * a resizable ArrayBuffer shrank below it. Either way the engine reports a length of 0, which
+ * would otherwise pass for an empty input. Node 20 has no `ArrayBuffer.prototype.detached`, so
+ * this asks `%TypedArray%.prototype.keys`, which refuses exactly those views.
+ */
+export function lostMemory(view: ArrayBufferView): 'detached' | 'out of bounds' | undefined {
+  try {
+    validateView.call(view)
+    return undefined
+  } catch {
+    const buffer = bufferOf(view)
+    try {
+      // A detached buffer cannot even be viewed; a shrunk one can.
+      new Uint8Array(buffer, 0, 0)
+      return 'out of bounds'
+    } catch {
+      return 'detached'
+    }
+  }
+}

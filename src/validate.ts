@@ -1,7 +1,7 @@
 /** Argument checks shared by every kernel's facade. Each throws the typed errors of `errors.ts`. */
 import { types } from 'node:util'
 import { invalidType, invalidValue, outOfRange } from './errors.js'
-import { bufferOf, byteOffsetOf, lengthOf } from './intrinsics.js'
+import { bufferOf, byteOffsetOf, lengthOf, lostMemory, typedArrayTag } from './intrinsics.js'
 
 export { lengthOf, typedArrayTag } from './intrinsics.js'
 
@@ -102,4 +102,26 @@ export function booleanOption(value: unknown, name: string, fallback: boolean): 
   if (value === undefined) return fallback
   if (typeof value !== 'boolean') throw invalidType(name, 'of type boolean', value)
   return value
+}
+
+/**
+ * Throws `ERR_INVALID_ARG_VALUE` if `view` reads as empty only because its memory is gone
+ * (detached, or out of bounds of a shrunk resizable ArrayBuffer). Callers check this where a
+ * length is 0 or does not match, so valid calls never pay for it.
+ */
+export function assertAttached(view: ArrayBufferView, name: string): void {
+  const lost = lostMemory(view)
+  if (lost === 'detached') throw invalidValue(name, 'a typed array whose ArrayBuffer is not detached', `${describeView(view)} over a detached ArrayBuffer (transferred by postMessage, structuredClone or transfer())`)
+  if (lost === 'out of bounds') throw invalidValue(name, 'a typed array within its ArrayBuffer', `${describeView(view)} out of bounds of its resized ArrayBuffer`)
+}
+
+/** `lengthOf(view)`, after making sure a length of 0 is a real empty array. */
+export function attachedLength(view: ArrayBufferView, name: string): number {
+  const length = lengthOf(view)
+  if (length === 0) assertAttached(view, name)
+  return length
+}
+
+function describeView(view: ArrayBufferView): string {
+  return `an instance of ${typedArrayTag(view) ?? 'DataView'}`
 }

@@ -19,7 +19,7 @@ import { abortErrorFor, invalidType, invalidValue } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/vector.js'
 import { inline, rejecting, runNativeTask } from './task.js'
-import { abortSignal, assertNoOverlap, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from './validate.js'
+import { abortSignal, assertNoOverlap, attachedLength, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from './validate.js'
 
 /** A vector as the vector kernels accept it. */
 export type Vector = Float64Array | Float32Array
@@ -58,8 +58,9 @@ const fast = native?.vectorFastCalls() ?? null
  */
 function vector(value: unknown, name: string): FloatArray {
   const tag = typedArrayTag(value)
-  if (tag === 'Float64Array' || tag === 'Float32Array') return value as FloatArray
-  throw invalidType(name, 'an instance of Float64Array or Float32Array', value)
+  if (tag !== 'Float64Array' && tag !== 'Float32Array') throw invalidType(name, 'an instance of Float64Array or Float32Array', value)
+  attachedLength(value as FloatArray, name)
+  return value as FloatArray
 }
 
 function isF64(v: FloatArray): boolean {
@@ -179,7 +180,7 @@ function outputFor<T extends FloatArray>(input: FloatArray, inputName: string, o
   const typeName = f64 ? 'Float64Array' : 'Float32Array'
   if (typedArrayTag(out) !== typeName) throw invalidType(name, `an instance of ${typeName}`, out)
   const view = out as T
-  const m = lengthOf(view)
+  const m = attachedLength(view, name)
   if (m !== length) throw invalidValue(name, `a ${typeName} of length ${length}`, `length ${m}`)
   assertNoOverlap(input, inputName, view, name)
   return view

@@ -6,7 +6,7 @@
 import { invalidType, invalidValue, outOfRange } from '../errors.js'
 import { bufferOf, byteOffsetOf } from '../intrinsics.js'
 import { gaussianWeights, type BorderMode, type ImageSamples, type RoundingMode } from '../reference/image.js'
-import { abortSignal, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../validate.js'
+import { abortSignal, assertAttached, attachedLength, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../validate.js'
 
 export type { BorderMode, ImageSamples, RoundingMode } from '../reference/image.js'
 
@@ -146,6 +146,7 @@ export function checkImage(value: unknown, name = 'image'): CheckedImage {
   }
   const length = lengthOf(data as ImageSamples)
   if (length !== samples) {
+    assertAttached(data as ImageSamples, `${name}.data`)
     throw invalidValue(`${name}.data`, `width x height x channels = ${width} x ${height} x ${channels} = ${samples} samples`, `length ${length}`)
   }
   return { data: data as ImageSamples, tag: tag as SampleTag, width, height, channels, samples }
@@ -157,7 +158,7 @@ function weights(value: unknown, name: string): Float32Array {
   const tag = typedArrayTag(value)
   if (tag === 'Float32Array' || tag === 'Float64Array' || Array.isArray(value)) source = value as ArrayLike<unknown>
   else throw invalidType(name, 'an instance of Float32Array, Float64Array or Array', value)
-  const n = tag ? lengthOf(value as Float32Array) : source.length
+  const n = tag ? attachedLength(value as Float32Array, name) : source.length
   const out = new Float32Array(n)
   for (let i = 0; i < n; i++) {
     const w = source[i]

@@ -1,7 +1,7 @@
 /** Argument checks and conversions specific to the risk score (shapes are in units of D features). */
 import { types } from 'node:util'
 import { invalidType, invalidValue } from '../errors.js'
-import { assertNoOverlap, integerInRange, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray, type NumericVector } from '../validate.js'
+import { assertAttached, assertNoOverlap, integerInRange, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray, type NumericVector } from '../validate.js'
 
 /** The most values an array of vectors may convert to: V8's limit for one typed array (2^32). */
 const MAX_MATRIX_VALUES = 2 ** 32
@@ -33,13 +33,17 @@ export function checkVector(vector: unknown, name: string, d: number, index?: nu
   // The common case without a call into C++: this realm's typed arrays, not proxies.
   const own = (vector instanceof Float64Array || vector instanceof Float32Array) && ArrayBuffer.isView(vector)
   if (own || isFloatArray(vector)) {
-    if (lengthOf(vector) !== d) throw lengthError(argumentName(name, index), d, lengthOf(vector))
+    if (lengthOf(vector) !== d) {
+      assertAttached(vector, argumentName(name, index))
+      throw lengthError(argumentName(name, index), d, lengthOf(vector))
+    }
   } else checkPlainVector(vector, name, d, index)
 }
 
 /** `rows` as a row-major matrix: typed arrays as they are, arrays of vectors converted once. */
 export function toMatrix(rows: unknown, d: number): FloatArray {
   if (isFloatArray(rows)) {
+    if (lengthOf(rows) === 0) assertAttached(rows, 'rows')
     // Subclasses and views with shadowed properties are read through the built-in accessors.
     const view = plainView(rows)
     if (view.length % d !== 0) {
@@ -65,7 +69,10 @@ export function outFor(rows: FloatArray, d: number, out: unknown): Float64Array 
   const n = rows.length / d
   if (out === undefined) return new Float64Array(n)
   if (!types.isFloat64Array(out)) throw invalidType('options.out', 'an instance of Float64Array', out)
-  if (out.length !== n) throw invalidValue('options.out', `a Float64Array of length ${n} (one score per row)`, `length ${out.length}`)
+  if (out.length !== n) {
+    assertAttached(out, 'options.out')
+    throw invalidValue('options.out', `a Float64Array of length ${n} (one score per row)`, `length ${out.length}`)
+  }
   assertNoOverlap(rows, 'rows', out, 'options.out')
   return out
 }

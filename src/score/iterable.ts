@@ -6,7 +6,7 @@
  */
 import { abortErrorFor, invalidType, invalidValue } from '../errors.js'
 import { puller } from '../stream.js'
-import { isFloatArray, lengthOf, type FloatArray } from '../validate.js'
+import { assertAttached, isFloatArray, lengthOf, type FloatArray } from '../validate.js'
 import type { ScoreEngine } from './engine.js'
 import { checkPlainVector } from './input.js'
 
@@ -67,6 +67,7 @@ export async function* scoreIterable(
       if (isFloatArray(item)) {
         const length = lengthOf(item)
         if (length === 0 || length % d !== 0) {
+          assertAttached(item, `source[${index}]`)
           throw invalidValue(`source[${index}]`, `a chunk whose length is a positive multiple of the model's ${d} features`, `length ${length}`)
         }
         const k = length / d

@@ -10,6 +10,7 @@ import { abortErrorFor, invalidType, invalidValue } from '../errors.js'
 import { OrderedBatchTransform } from '../stream.js'
 import {
   abortSignal,
+  assertAttached,
   finiteNumber,
   finiteVector,
   integerInRange,
@@ -129,7 +130,10 @@ export class RiskModel {
     // instanceof first (cheap, the common case); isView rules out proxies and prototype-borrowers;
     // isFloatArray admits arrays from other realms.
     if (((features instanceof Float64Array || features instanceof Float32Array) && ArrayBuffer.isView(features)) || isFloatArray(features)) {
-      if (features.length !== d) throw lengthError('features', d, features.length)
+      if (features.length !== d) {
+        assertAttached(features, 'features')
+        throw lengthError('features', d, features.length)
+      }
       if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
       return scoreRow(features, 0, weights, this.scoreThreshold)
     }
@@ -238,7 +242,10 @@ export class RiskModel {
   async scoreQueued(features: NumericVector): Promise<number> {
     const d = this.#engine.features
     if (isFloatArray(features)) {
-      if (features.length !== d) throw lengthError('features', d, features.length)
+      if (features.length !== d) {
+        assertAttached(features, 'features')
+        throw lengthError('features', d, features.length)
+      }
     } else checkPlainVector(features, 'features', d)
     return this.#queue.push(Float64Array.from(features))
   }
