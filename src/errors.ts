@@ -62,8 +62,20 @@ export class NativeLoadError extends Error {
   override name = 'NativeLoadError'
 }
 
-/** Describes a received value the way Node core does in its argument errors. */
+/**
+ * Describes a received value the way Node core does in its argument errors. Never throws: the
+ * value may be a revoked proxy or an object whose getters throw, and the error about it must
+ * still be built.
+ */
 export function describeReceived(value: unknown): string {
+  try {
+    return describe(value)
+  } catch {
+    return typeof value === 'function' ? 'a function' : typeof value === 'object' ? 'an object that cannot be inspected' : `type ${typeof value}`
+  }
+}
+
+function describe(value: unknown): string {
   if (value === null) return 'null'
   if (value === undefined) return 'undefined'
   if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
@@ -94,7 +106,7 @@ export function invalidValue(name: string, expected: string, received: string): 
 
 /** A RangeError for a number outside its allowed range. */
 export function outOfRange(name: string, expected: string, value: unknown): OutOfRangeError {
-  return new OutOfRangeError(`The value of "${name}" is out of range. It must be ${expected}. Received ${String(value)}`)
+  return new OutOfRangeError(`The value of "${name}" is out of range. It must be ${expected}. Received ${value !== null && (typeof value === 'object' || typeof value === 'function') ? describeReceived(value) : String(value)}`)
 }
 
 /** The AbortError for `signal`, carrying its reason as `cause`. */

@@ -19,6 +19,7 @@
  * differ from `Math.sin`/`Math.asin` by rounding (about 1e-13 relative); `haversine` (one pair)
  * runs in JavaScript, where one call is cheaper than crossing into native code.
  */
+import { coded } from './guard.js'
 import { fromNative, invalidType, invalidValue, outOfRange } from './errors.js'
 import { native, type NativeBinding } from './native.js'
 import * as reference from './reference/geo.js'
@@ -286,26 +287,30 @@ function outputFor(points: PointSet, out: unknown): Float64Array {
  * ```
  */
 export function haversine(lat1: number, lon1: number, lat2: number, lon2: number, options?: HaversineOptions): number {
-  let radiusKm = reference.EARTH_RADIUS_KM
-  let normalize = false
-  if (options !== undefined) {
-    const opts = optionsObject(options)
-    radiusKm = radiusOption(opts.radiusKm, 'options.radiusKm')
-    normalize = normalizeFlag(opts.normalize)
+  try {
+    let radiusKm = reference.EARTH_RADIUS_KM
+    let normalize = false
+    if (options !== undefined) {
+      const opts = optionsObject(options)
+      radiusKm = radiusOption(opts.radiusKm, 'options.radiusKm')
+      normalize = normalizeFlag(opts.normalize)
+    }
+    if (
+      typeof lat1 !== 'number' ||
+      typeof lon1 !== 'number' ||
+      typeof lat2 !== 'number' ||
+      typeof lon2 !== 'number' ||
+      !(lat1 >= -90 && lat1 <= 90 && lat2 >= -90 && lat2 <= 90 && lon1 >= -180 && lon1 <= 180 && lon2 >= -180 && lon2 <= 180)
+    ) {
+      lat1 = latitude(lat1, 'lat1')
+      lon1 = longitude(lon1, 'lon1', normalize)
+      lat2 = latitude(lat2, 'lat2')
+      lon2 = longitude(lon2, 'lon2', normalize)
+    }
+    return reference.haversine(lat1, lon1, lat2, lon2, radiusKm)
+  } catch (error) {
+    throw coded(error)
   }
-  if (
-    typeof lat1 !== 'number' ||
-    typeof lon1 !== 'number' ||
-    typeof lat2 !== 'number' ||
-    typeof lon2 !== 'number' ||
-    !(lat1 >= -90 && lat1 <= 90 && lat2 >= -90 && lat2 <= 90 && lon1 >= -180 && lon1 <= 180 && lon2 >= -180 && lon2 <= 180)
-  ) {
-    lat1 = latitude(lat1, 'lat1')
-    lon1 = longitude(lon1, 'lon1', normalize)
-    lat2 = latitude(lat2, 'lat2')
-    lon2 = longitude(lon2, 'lon2', normalize)
-  }
-  return reference.haversine(lat1, lon1, lat2, lon2, radiusKm)
 }
 
 /**
@@ -323,24 +328,28 @@ export function haversine(lat1: number, lon1: number, lat2: number, lon2: number
 export function haversineMany(lat: number, lon: number, lats: Float64Array, lons: Float64Array, options?: HaversineManyOptions): Float64Array
 export function haversineMany(lat: number, lon: number, points: readonly GeoPoint[], options?: HaversineManyOptions): Float64Array
 export function haversineMany(lat: number, lon: number, ...args: unknown[]): Float64Array {
-  let opts: Partial<HaversineManyOptions> = {}
-  const [points] = pointArguments(args, (rest) => {
-    opts = optionsObject(rest[0] as HaversineManyOptions | undefined)
-    return normalizeFlag(opts.normalize)
-  })
-  const radiusKm = radiusOption(opts.radiusKm, 'options.radiusKm')
-  const normalize = normalizeFlag(opts.normalize)
-  const la = latitude(lat, 'lat')
-  const lo = longitude(lon, 'lon', normalize)
-  const out = outputFor(points, opts.out)
-  if (geo && points.n > GEO_SHORT_MAX_POINTS) {
-    const kernel = geo
-    nativeChecked(points, normalize, (lats, lons) => kernel.geoHaversineMany(la, lo, lats, lons, radiusKm, out))
-  } else {
-    const checked = checkRanges(points, normalize)
-    reference.haversineMany(la, lo, checked.lats, checked.lons, radiusKm, out, points.n)
+  try {
+    let opts: Partial<HaversineManyOptions> = {}
+    const [points] = pointArguments(args, (rest) => {
+      opts = optionsObject(rest[0] as HaversineManyOptions | undefined)
+      return normalizeFlag(opts.normalize)
+    })
+    const radiusKm = radiusOption(opts.radiusKm, 'options.radiusKm')
+    const normalize = normalizeFlag(opts.normalize)
+    const la = latitude(lat, 'lat')
+    const lo = longitude(lon, 'lon', normalize)
+    const out = outputFor(points, opts.out)
+    if (geo && points.n > GEO_SHORT_MAX_POINTS) {
+      const kernel = geo
+      nativeChecked(points, normalize, (lats, lons) => kernel.geoHaversineMany(la, lo, lats, lons, radiusKm, out))
+    } else {
+      const checked = checkRanges(points, normalize)
+      reference.haversineMany(la, lo, checked.lats, checked.lons, radiusKm, out, points.n)
+    }
+    return out
+  } catch (error) {
+    throw coded(error)
   }
-  return out
 }
 
 /**
@@ -357,19 +366,23 @@ export function haversineMany(lat: number, lon: number, ...args: unknown[]): Flo
 export function nearestK(lat: number, lon: number, lats: Float64Array, lons: Float64Array, k: number, options?: NormalizeOptions): NearestResult
 export function nearestK(lat: number, lon: number, points: readonly GeoPoint[], k: number, options?: NormalizeOptions): NearestResult
 export function nearestK(lat: number, lon: number, ...args: unknown[]): NearestResult {
-  let normalize = false
-  const [points, rest] = pointArguments(args, (r) => (normalize = normalizeFlag(optionsObject(r[1] as NormalizeOptions | undefined).normalize)))
-  const k = kArgument(rest[0])
-  nonEmpty(points, Array.isArray(args[0]))
-  const la = latitude(lat, 'lat')
-  const lo = longitude(lon, 'lon', normalize)
-  const m = Math.min(k, points.n)
-  if (geo && points.n > GEO_SHORT_MAX_POINTS) {
-    const kernel = geo
-    return nativeChecked(points, normalize, (lats, lons) => kernel.geoNearestK(la, lo, lats, lons, m))
+  try {
+    let normalize = false
+    const [points, rest] = pointArguments(args, (r) => (normalize = normalizeFlag(optionsObject(r[1] as NormalizeOptions | undefined).normalize)))
+    const k = kArgument(rest[0])
+    nonEmpty(points, Array.isArray(args[0]))
+    const la = latitude(lat, 'lat')
+    const lo = longitude(lon, 'lon', normalize)
+    const m = Math.min(k, points.n)
+    if (geo && points.n > GEO_SHORT_MAX_POINTS) {
+      const kernel = geo
+      return nativeChecked(points, normalize, (lats, lons) => kernel.geoNearestK(la, lo, lats, lons, m))
+    }
+    const checked = checkRanges(points, normalize)
+    return reference.nearestK(la, lo, checked.lats, checked.lons, m, points.n)
+  } catch (error) {
+    throw coded(error)
   }
-  const checked = checkRanges(points, normalize)
-  return reference.nearestK(la, lo, checked.lats, checked.lons, m, points.n)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -423,16 +436,20 @@ export class GeoIndex {
   static build(lats: Float64Array, lons: Float64Array, options?: NormalizeOptions): GeoIndex
   static build(points: readonly GeoPoint[], options?: NormalizeOptions): GeoIndex
   static build(...args: unknown[]): GeoIndex {
-    let normalize = false
-    const [points] = pointArguments(args, (rest) => (normalize = normalizeFlag(optionsObject(rest[0] as NormalizeOptions | undefined).normalize)))
-    nonEmpty(points, Array.isArray(args[0]))
-    if (geo && points.n > GEO_SHORT_MAX_POINTS) {
-      const Native = geo.NativeGeoIndex
-      // The native build checks every point (and copies them: the index owns its points).
-      return new GeoIndex(BUILD, { native: nativeChecked(points, normalize, (lats, lons) => new Native(lats, lons)), reference: null }, points.n)
+    try {
+      let normalize = false
+      const [points] = pointArguments(args, (rest) => (normalize = normalizeFlag(optionsObject(rest[0] as NormalizeOptions | undefined).normalize)))
+      nonEmpty(points, Array.isArray(args[0]))
+      if (geo && points.n > GEO_SHORT_MAX_POINTS) {
+        const Native = geo.NativeGeoIndex
+        // The native build checks every point (and copies them: the index owns its points).
+        return new GeoIndex(BUILD, { native: nativeChecked(points, normalize, (lats, lons) => new Native(lats, lons)), reference: null }, points.n)
+      }
+      const checked = checkRanges(points, normalize)
+      return new GeoIndex(BUILD, { native: null, reference: new reference.GeoIndex(checked.lats, checked.lons, points.n) }, points.n)
+    } catch (error) {
+      throw coded(error)
     }
-    const checked = checkRanges(points, normalize)
-    return new GeoIndex(BUILD, { native: null, reference: new reference.GeoIndex(checked.lats, checked.lons, points.n) }, points.n)
   }
 
   /**
@@ -455,22 +472,30 @@ export class GeoIndex {
    * `maxDistanceKm`, only those at most that far (possibly fewer than `k`, possibly none).
    */
   nearest(lat: number, lon: number, k: number, options?: GeoNearestOptions): NearestResult {
-    const opts = optionsObject(options)
-    const normalize = normalizeFlag(opts.normalize)
-    const [la, lo] = queryPoint(lat, lon, normalize)
-    const kk = Math.min(kArgument(k), this.#size)
-    const limit = opts.maxDistanceKm === undefined ? Infinity : distanceLimit(opts.maxDistanceKm, 'options.maxDistanceKm')
-    const engine = this.#engine
-    return engine.native ? engine.native.nearest(la, lo, kk, limit) : engine.reference.nearest(la, lo, kk, limit)
+    try {
+      const opts = optionsObject(options)
+      const normalize = normalizeFlag(opts.normalize)
+      const [la, lo] = queryPoint(lat, lon, normalize)
+      const kk = Math.min(kArgument(k), this.#size)
+      const limit = opts.maxDistanceKm === undefined ? Infinity : distanceLimit(opts.maxDistanceKm, 'options.maxDistanceKm')
+      const engine = this.#engine
+      return engine.native ? engine.native.nearest(la, lo, kk, limit) : engine.reference.nearest(la, lo, kk, limit)
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /** Every point within `radiusKm` (inclusive) of (lat, lon), ascending by distance (ties: lower index first). */
   within(lat: number, lon: number, radiusKm: number, options?: NormalizeOptions): NearestResult {
-    const normalize = normalizeFlag(optionsObject(options).normalize)
-    const [la, lo] = queryPoint(lat, lon, normalize)
-    const r = distanceLimit(radiusKm, 'radiusKm')
-    const engine = this.#engine
-    return engine.native ? engine.native.within(la, lo, r) : engine.reference.within(la, lo, r)
+    try {
+      const normalize = normalizeFlag(optionsObject(options).normalize)
+      const [la, lo] = queryPoint(lat, lon, normalize)
+      const r = distanceLimit(radiusKm, 'radiusKm')
+      const engine = this.#engine
+      return engine.native ? engine.native.within(la, lo, r) : engine.reference.within(la, lo, r)
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /**
@@ -478,20 +503,24 @@ export class GeoIndex {
    * `queries × result.k` entries, row-major, where `result.k = min(k, size)`.
    */
   nearestBatch(queryLats: Float64Array, queryLons: Float64Array, k: number, options?: NormalizeOptions): NearestBatchResult {
-    const normalize = normalizeFlag(optionsObject(options).normalize)
-    const queries = arrayPoints(queryLats, queryLons, 'queryLats', 'queryLons')
-    const kk = Math.min(kArgument(k), this.#size)
-    const engine = this.#engine
-    let result: NearestResult
-    if (engine.native) {
-      // The native search checks every query point.
-      const index = engine.native
-      result = nativeChecked(queries, normalize, (lats, lons) => index.nearestBatch(lats, lons, kk))
-    } else {
-      const checked = checkRanges(queries, normalize)
-      result = engine.reference.nearestBatch(checked.lats, checked.lons, kk, queries.n)
+    try {
+      const normalize = normalizeFlag(optionsObject(options).normalize)
+      const queries = arrayPoints(queryLats, queryLons, 'queryLats', 'queryLons')
+      const kk = Math.min(kArgument(k), this.#size)
+      const engine = this.#engine
+      let result: NearestResult
+      if (engine.native) {
+        // The native search checks every query point.
+        const index = engine.native
+        result = nativeChecked(queries, normalize, (lats, lons) => index.nearestBatch(lats, lons, kk))
+      } else {
+        const checked = checkRanges(queries, normalize)
+        result = engine.reference.nearestBatch(checked.lats, checked.lons, kk, queries.n)
+      }
+      return { indices: result.indices, distances: result.distances, k: kk }
+    } catch (error) {
+      throw coded(error)
     }
-    return { indices: result.indices, distances: result.distances, k: kk }
   }
 
   /**

@@ -4,6 +4,7 @@
  * runs the pure-TS reference for inputs too small to repay a native call (or when no native
  * binary loads and `HOTPATH_NATIVE=fallback` is set).
  */
+import { coded } from './guard.js'
 import { abortErrorFor, fromNative, invalidType, outOfRange } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/math.js'
@@ -64,13 +65,17 @@ export const SIEVE_ASYNC_INLINE_MAX_LIMIT = 30_000
  * ```
  */
 export function sumOfSquares(n: number | bigint): bigint {
-  if (typeof n === 'number') {
-    integerInRange(n, 'n', 0)
-    return n <= reference.SUM_OF_SQUARES_NUMBER_MAX ? reference.sumOfSquaresSmall(n) : reference.sumOfSquares(BigInt(n))
+  try {
+    if (typeof n === 'number') {
+      integerInRange(n, 'n', 0)
+      return n <= reference.SUM_OF_SQUARES_NUMBER_MAX ? reference.sumOfSquaresSmall(n) : reference.sumOfSquares(BigInt(n))
+    }
+    if (typeof n !== 'bigint') throw invalidType('n', 'of type number or bigint', n)
+    if (n < 0n || n > SUM_OF_SQUARES_MAX_BIGINT) throw outOfRange('n', `>= 0n and <= ${SUM_OF_SQUARES_MAX_BIGINT}n`, `${n}n`)
+    return reference.sumOfSquares(n)
+  } catch (error) {
+    throw coded(error)
   }
-  if (typeof n !== 'bigint') throw invalidType('n', 'of type number or bigint', n)
-  if (n < 0n || n > SUM_OF_SQUARES_MAX_BIGINT) throw outOfRange('n', `>= 0n and <= ${SUM_OF_SQUARES_MAX_BIGINT}n`, `${n}n`)
-  return reference.sumOfSquares(n)
 }
 
 function fibonacciN(n: unknown): number {
@@ -89,12 +94,16 @@ function fibonacciN(n: unknown): number {
  * ```
  */
 export function fibonacci(n: number): bigint {
-  fibonacciN(n)
-  if (!native || n < FIBONACCI_NATIVE_MIN_N) return reference.fibonacci(n)
   try {
-    return native.fibonacci(n)
+    fibonacciN(n)
+    if (!native || n < FIBONACCI_NATIVE_MIN_N) return reference.fibonacci(n)
+    try {
+      return native.fibonacci(n)
+    } catch (error) {
+      throw fromNative(error)
+    }
   } catch (error) {
-    throw fromNative(error)
+    throw coded(error)
   }
 }
 
@@ -108,11 +117,15 @@ export function fibonacci(n: number): bigint {
  * ```
  */
 export async function fibonacciAsync(n: number, options?: MathAsyncOptions): Promise<bigint> {
-  const signal = abortSignal(optionsObject(options).signal)
-  fibonacciN(n)
-  if (signal?.aborted) throw abortErrorFor(signal)
-  if (!native || n <= FIBONACCI_ASYNC_INLINE_MAX_N) return referenceAsync(() => fibonacci(n), signal, n > FIBONACCI_ASYNC_INLINE_MAX_N)
-  return runNativeTask(signal, (token) => native!.fibonacciAsync(n, token))
+  try {
+    const signal = abortSignal(optionsObject(options).signal)
+    fibonacciN(n)
+    if (signal?.aborted) throw abortErrorFor(signal)
+    if (!native || n <= FIBONACCI_ASYNC_INLINE_MAX_N) return referenceAsync(() => fibonacci(n), signal, n > FIBONACCI_ASYNC_INLINE_MAX_N)
+    return runNativeTask(signal, (token) => native!.fibonacciAsync(n, token))
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 function sieveLimit(limit: unknown): number {
@@ -130,13 +143,17 @@ function sieveLimit(limit: unknown): number {
  * ```
  */
 export function primes(limit: number): Uint32Array {
-  sieveLimit(limit)
-  if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.primes(limit) : reference.primesSegmented(limit)
-  if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.primes(limit)
   try {
-    return native.primes(limit)
+    sieveLimit(limit)
+    if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.primes(limit) : reference.primesSegmented(limit)
+    if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.primes(limit)
+    try {
+      return native.primes(limit)
+    } catch (error) {
+      throw fromNative(error)
+    }
   } catch (error) {
-    throw fromNative(error)
+    throw coded(error)
   }
 }
 
@@ -150,11 +167,15 @@ export function primes(limit: number): Uint32Array {
  * ```
  */
 export async function primesAsync(limit: number, options?: MathAsyncOptions): Promise<Uint32Array> {
-  const signal = abortSignal(optionsObject(options).signal)
-  sieveLimit(limit)
-  if (signal?.aborted) throw abortErrorFor(signal)
-  if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => primes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-  return runNativeTask(signal, (token) => native!.primesAsync(limit, token))
+  try {
+    const signal = abortSignal(optionsObject(options).signal)
+    sieveLimit(limit)
+    if (signal?.aborted) throw abortErrorFor(signal)
+    if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => primes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
+    return runNativeTask(signal, (token) => native!.primesAsync(limit, token))
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -167,13 +188,17 @@ export async function primesAsync(limit: number, options?: MathAsyncOptions): Pr
  * ```
  */
 export function countPrimes(limit: number): number {
-  sieveLimit(limit)
-  if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.countPrimes(limit) : reference.countPrimesSegmented(limit)
-  if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.countPrimes(limit)
   try {
-    return native.countPrimes(limit)
+    sieveLimit(limit)
+    if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.countPrimes(limit) : reference.countPrimesSegmented(limit)
+    if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.countPrimes(limit)
+    try {
+      return native.countPrimes(limit)
+    } catch (error) {
+      throw fromNative(error)
+    }
   } catch (error) {
-    throw fromNative(error)
+    throw coded(error)
   }
 }
 
@@ -187,11 +212,15 @@ export function countPrimes(limit: number): number {
  * ```
  */
 export async function countPrimesAsync(limit: number, options?: MathAsyncOptions): Promise<number> {
-  const signal = abortSignal(optionsObject(options).signal)
-  sieveLimit(limit)
-  if (signal?.aborted) throw abortErrorFor(signal)
-  if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => countPrimes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-  return runNativeTask(signal, (token) => native!.countPrimesAsync(limit, token))
+  try {
+    const signal = abortSignal(optionsObject(options).signal)
+    sieveLimit(limit)
+    if (signal?.aborted) throw abortErrorFor(signal)
+    if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => countPrimes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
+    return runNativeTask(signal, (token) => native!.countPrimesAsync(limit, token))
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**

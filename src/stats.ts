@@ -14,6 +14,7 @@
  * a rejected call adds nothing. Finite values whose sum overflows (magnitudes near 1e308) give
  * infinite or NaN results, as plain arithmetic would.
  */
+import { coded } from './guard.js'
 import { endianness } from 'node:os'
 import { inspect, types } from 'node:util'
 import { abortErrorFor, fromNative, invalidType, invalidValue } from './errors.js'
@@ -156,12 +157,16 @@ export class Accumulator {
    * ```
    */
   add(x: number): this {
-    if (typeof x !== 'number' || x - x !== 0) this.addValueNamed(x, 'x')
-    const n = this.pending
-    this.buffer[n] = x
-    this.pending = n + 1
-    if (n + 1 === ADD_BUFFER_VALUES) this.flushBuffer()
-    return this
+    try {
+      if (typeof x !== 'number' || x - x !== 0) this.addValueNamed(x, 'x')
+      const n = this.pending
+      this.buffer[n] = x
+      this.pending = n + 1
+      if (n + 1 === ADD_BUFFER_VALUES) this.flushBuffer()
+      return this
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /**
@@ -178,8 +183,12 @@ export class Accumulator {
    * ```
    */
   addMany(values: NumericValues): this {
-    this.addManyNamed(values, 'values')
-    return this
+    try {
+      this.addManyNamed(values, 'values')
+      return this
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /** Number of values added. */
@@ -243,10 +252,14 @@ export class Accumulator {
    * ```
    */
   merge(other: Accumulator): this {
-    if (!isAccumulator(other)) throw invalidType('other', 'an instance of Accumulator', other)
-    const theirs = other.flushedState()
-    mergeMoments(this.flushedState(), theirs)
-    return this
+    try {
+      if (!isAccumulator(other)) throw invalidType('other', 'an instance of Accumulator', other)
+      const theirs = other.flushedState()
+      mergeMoments(this.flushedState(), theirs)
+      return this
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /**
@@ -312,36 +325,40 @@ export class Accumulator {
    * ```
    */
   static fromJSON(json: Pick<AccumulatorJSON, 'count' | 'total' | 'mean' | 'm2' | 'min' | 'max'> & { totalCompensation?: number }): Accumulator {
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalidType('json', 'an object from Accumulator#toJSON()', json)
-    const field = (key: string, nullable: boolean, fallback?: number): number => {
-      const value: unknown = (json as unknown as Record<string, unknown>)[key]
-      if (value === undefined && fallback !== undefined) return fallback
-      if (value === null && nullable) return Number.NaN
-      if (typeof value !== 'number') throw invalidType(`json.${key}`, nullable ? 'a number or null' : 'of type number', value)
-      return value
-    }
-    const count = field('count', false)
-    if (!Number.isSafeInteger(count) || count < 0) throw invalidValue('json.count', 'a non-negative safe integer', String(count))
-    const total = field('total', false)
-    const totalCompensation = field('totalCompensation', false, 0)
-    const mean = field('mean', true)
-    const m2 = field('m2', false)
-    const min = field('min', true)
-    const max = field('max', true)
-    const acc = new Accumulator()
-    if (count === 0) {
-      if (total !== 0 || totalCompensation !== 0 || m2 !== 0) {
-        throw invalidValue('json', 'a state with total and m2 of 0 when count is 0', `total ${total}, m2 ${m2}`)
+    try {
+      if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalidType('json', 'an object from Accumulator#toJSON()', json)
+      const field = (key: string, nullable: boolean, fallback?: number): number => {
+        const value: unknown = (json as unknown as Record<string, unknown>)[key]
+        if (value === undefined && fallback !== undefined) return fallback
+        if (value === null && nullable) return Number.NaN
+        if (typeof value !== 'number') throw invalidType(`json.${key}`, nullable ? 'a number or null' : 'of type number', value)
+        return value
       }
+      const count = field('count', false)
+      if (!Number.isSafeInteger(count) || count < 0) throw invalidValue('json.count', 'a non-negative safe integer', String(count))
+      const total = field('total', false)
+      const totalCompensation = field('totalCompensation', false, 0)
+      const mean = field('mean', true)
+      const m2 = field('m2', false)
+      const min = field('min', true)
+      const max = field('max', true)
+      const acc = new Accumulator()
+      if (count === 0) {
+        if (total !== 0 || totalCompensation !== 0 || m2 !== 0) {
+          throw invalidValue('json', 'a state with total and m2 of 0 when count is 0', `total ${total}, m2 ${m2}`)
+        }
+        return acc
+      }
+      for (const [key, value] of [['total', total], ['totalCompensation', totalCompensation], ['mean', mean], ['m2', m2], ['min', min], ['max', max]] as const) {
+        if (!Number.isFinite(value)) throw invalidValue(`json.${key}`, 'a finite number when count > 0', String(value))
+      }
+      if (m2 < 0) throw invalidValue('json.m2', 'a number >= 0', String(m2))
+      if (min > max) throw invalidValue('json', 'a state with min <= max', `min ${min}, max ${max}`)
+      Object.assign(acc.state, { count, mean, m2, sum: total, compensation: totalCompensation, min, max })
       return acc
+    } catch (error) {
+      throw coded(error)
     }
-    for (const [key, value] of [['total', total], ['totalCompensation', totalCompensation], ['mean', mean], ['m2', m2], ['min', min], ['max', max]] as const) {
-      if (!Number.isFinite(value)) throw invalidValue(`json.${key}`, 'a finite number when count > 0', String(value))
-    }
-    if (m2 < 0) throw invalidValue('json.m2', 'a number >= 0', String(m2))
-    if (min > max) throw invalidValue('json', 'a state with min <= max', `min ${min}, max ${max}`)
-    Object.assign(acc.state, { count, mean, m2, sum: total, compensation: totalCompensation, min, max })
-    return acc
   }
 
   /** The state with every buffered value folded in. */
@@ -554,46 +571,50 @@ export async function accumulate(
   source: Iterable<AccumulateItem | Uint8Array> | AsyncIterable<AccumulateItem | Uint8Array> | NodeJS.ReadableStream,
   options?: AccumulateOptions,
 ): Promise<Accumulator> {
-  const opts = optionsObject(options)
-  const signal = abortSignal(opts.signal)
-  if (opts.into !== undefined && !isAccumulator(opts.into)) throw invalidType('options.into', 'an instance of Accumulator', opts.into)
-  const format = opts.format ?? 'numbers'
-  if (format !== 'numbers' && format !== 'float64le') throw invalidValue('options.format', "'numbers' or 'float64le'", String(format))
-  if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
-    throw invalidType('source', 'an iterable, an async iterable or a readable stream', source)
-  }
-  if (signal?.aborted) throw abortErrorFor(signal)
-  const acc = new Accumulator()
-  const decoder = format === 'float64le' ? new Float64Decoder() : undefined
-  const addItem = (item: unknown, index: number): void => {
-    if (decoder) {
-      if (!types.isUint8Array(item)) throw invalidType(`source[${index}]`, 'a Buffer or Uint8Array (options.format is float64le)', item)
-      if (lengthOf(item) === 0) assertAttached(item, `source[${index}]`)
-      decoder.push(acc, item, `source[${index}]`)
-    } else if (typeof item === 'number') addValueTo(acc, item, `source[${index}]`)
-    else if (isFloatArray(item) || Array.isArray(item)) addManyTo(acc, item, `source[${index}]`)
-    else {
-      const hint = types.isUint8Array(item) ? " (for raw float64 bytes set options.format to 'float64le')" : ''
-      throw invalidType(`source[${index}]`, `a number, an array of numbers, a Float64Array or a Float32Array${hint}`, item)
+  try {
+    const opts = optionsObject(options)
+    const signal = abortSignal(opts.signal)
+    if (opts.into !== undefined && !isAccumulator(opts.into)) throw invalidType('options.into', 'an instance of Accumulator', opts.into)
+    const format = opts.format ?? 'numbers'
+    if (format !== 'numbers' && format !== 'float64le') throw invalidValue('options.format', "'numbers' or 'float64le'", String(format))
+    if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
+      throw invalidType('source', 'an iterable, an async iterable or a readable stream', source)
     }
-  }
-  if (!(Symbol.asyncIterator in source)) {
-    // A synchronous iterable is read synchronously: no await per item.
-    let index = 0
-    for (const item of source as Iterable<unknown>) addItem(item, index++)
-  } else {
-    const input = puller<unknown>(source as AsyncIterable<unknown>, signal)
-    try {
-      for (let index = 0; ; index++) {
-        const { value, done } = await input.next()
-        if (done) break
-        if (signal?.aborted) throw abortErrorFor(signal)
-        addItem(value, index)
+    if (signal?.aborted) throw abortErrorFor(signal)
+    const acc = new Accumulator()
+    const decoder = format === 'float64le' ? new Float64Decoder() : undefined
+    const addItem = (item: unknown, index: number): void => {
+      if (decoder) {
+        if (!types.isUint8Array(item)) throw invalidType(`source[${index}]`, 'a Buffer or Uint8Array (options.format is float64le)', item)
+        if (lengthOf(item) === 0) assertAttached(item, `source[${index}]`)
+        decoder.push(acc, item, `source[${index}]`)
+      } else if (typeof item === 'number') addValueTo(acc, item, `source[${index}]`)
+      else if (isFloatArray(item) || Array.isArray(item)) addManyTo(acc, item, `source[${index}]`)
+      else {
+        const hint = types.isUint8Array(item) ? " (for raw float64 bytes set options.format to 'float64le')" : ''
+        throw invalidType(`source[${index}]`, `a number, an array of numbers, a Float64Array or a Float32Array${hint}`, item)
       }
-    } finally {
-      input.close()
     }
+    if (!(Symbol.asyncIterator in source)) {
+      // A synchronous iterable is read synchronously: no await per item.
+      let index = 0
+      for (const item of source as Iterable<unknown>) addItem(item, index++)
+    } else {
+      const input = puller<unknown>(source as AsyncIterable<unknown>, signal)
+      try {
+        for (let index = 0; ; index++) {
+          const { value, done } = await input.next()
+          if (done) break
+          if (signal?.aborted) throw abortErrorFor(signal)
+          addItem(value, index)
+        }
+      } finally {
+        input.close()
+      }
+    }
+    decoder?.end()
+    return opts.into ? opts.into.merge(acc) : acc
+  } catch (error) {
+    throw coded(error)
   }
-  decoder?.end()
-  return opts.into ? opts.into.merge(acc) : acc
 }

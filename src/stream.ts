@@ -7,6 +7,7 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import { subscribeAbort } from './abort.js'
 import { abortErrorFor } from './errors.js'
+import { coded } from './guard.js'
 
 /** How a kernel plugs into the generic batching stream. */
 export interface BatchSink<In, Out> {
@@ -43,17 +44,17 @@ export class OrderedBatchTransform<In, Out> extends Transform {
   override _transform(item: In, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.#sink.add(item)
+      if (this.#sink.size < this.#options.batchSize) {
+        callback()
+        return
+      }
+      this.#dispatch()
     } catch (error) {
-      callback(error as Error)
+      callback(coded(error) as Error)
       return
     }
-    if (this.#sink.size < this.#options.batchSize) {
-      callback()
-      return
-    }
-    this.#dispatch()
     if (this.#inflight.length < this.#options.concurrency) callback()
-    else this.#emitHead().then(() => callback(), callback)
+    else this.#emitHead().then(() => callback(), (error: unknown) => callback(coded(error) as Error))
   }
 
   #push(outputs: ArrayLike<Out>): void {
@@ -61,11 +62,16 @@ export class OrderedBatchTransform<In, Out> extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.#sink.size > 0) this.#dispatch()
+    try {
+      if (this.#sink.size > 0) this.#dispatch()
+    } catch (error) {
+      callback(coded(error) as Error)
+      return
+    }
     const drain = async (): Promise<void> => {
       while (this.#inflight.length > 0) await this.#emitHead()
     }
-    drain().then(() => callback(), callback)
+    drain().then(() => callback(), (error: unknown) => callback(coded(error) as Error))
   }
 
   #dispatch(): void {

@@ -6,6 +6,7 @@
  */
 import { subscribeAbort } from './abort.js'
 import { abortErrorFor, fromNative } from './errors.js'
+import { coded, rethrowCoded } from './guard.js'
 import { nativeTasks } from './limit.js'
 import { native } from './native.js'
 
@@ -30,14 +31,14 @@ export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (
 
 /**
  * Wraps an async API's body so that a synchronous throw (argument validation before the first
- * `await`) becomes a rejection: async APIs reject, never throw.
+ * `await`) becomes a rejection (async APIs reject, never throw), with a code (see `coded`).
  */
 export function rejecting<A extends unknown[], R>(body: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return (...args) => {
     try {
-      return body(...args)
+      return body(...args).catch(rethrowCoded)
     } catch (error) {
-      return Promise.reject(error)
+      return Promise.reject(coded(error))
     }
   }
 }

@@ -15,6 +15,7 @@
  * `Math.sqrt(x * x + y * y)`) and store to the array's element type, so they equal a JS loop bit
  * for bit.
  */
+import { coded } from './guard.js'
 import { abortErrorFor, invalidType, invalidValue } from './errors.js'
 import { native } from './native.js'
 import * as reference from './reference/vector.js'
@@ -92,9 +93,13 @@ function numberArgument(value: unknown, name: string): number {
  * ```
  */
 export function sum(x: Vector): number {
-  const v = vector(x, 'x')
-  const n = lengthOf(v)
-  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sum(v) : reference.sum(v, n)
+  try {
+    const v = vector(x, 'x')
+    const n = lengthOf(v)
+    return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sum(v) : reference.sum(v, n)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -106,9 +111,13 @@ export function sum(x: Vector): number {
  * ```
  */
 export function sumSquares(x: Vector): number {
-  const v = vector(x, 'x')
-  const n = lengthOf(v)
-  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sumSquares(v) : reference.sumSquares(v, n)
+  try {
+    const v = vector(x, 'x')
+    const n = lengthOf(v)
+    return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sumSquares(v) : reference.sumSquares(v, n)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -121,9 +130,13 @@ export function sumSquares(x: Vector): number {
  * ```
  */
 export function norm(x: Vector): number {
-  const v = vector(x, 'x')
-  const n = lengthOf(v)
-  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.norm(v) : reference.norm(v, n)
+  try {
+    const v = vector(x, 'x')
+    const n = lengthOf(v)
+    return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.norm(v) : reference.norm(v, n)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -135,10 +148,14 @@ export function norm(x: Vector): number {
  * ```
  */
 export function dot(x: Vector, y: Vector): number {
-  const a = vector(x, 'x')
-  const n = lengthOf(a)
-  const b = pairedVector(a, n, y, 'y')
-  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.dot(a, b) : reference.dot(a, b, n)
+  try {
+    const a = vector(x, 'x')
+    const n = lengthOf(a)
+    const b = pairedVector(a, n, y, 'y')
+    return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.dot(a, b) : reference.dot(a, b, n)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -150,10 +167,14 @@ export function dot(x: Vector, y: Vector): number {
  * ```
  */
 export function sqEuclidean(x: Vector, y: Vector): number {
-  const a = vector(x, 'x')
-  const n = lengthOf(a)
-  const b = pairedVector(a, n, y, 'y')
-  return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sqEuclidean(a, b) : reference.sqEuclidean(a, b, n)
+  try {
+    const a = vector(x, 'x')
+    const n = lengthOf(a)
+    const b = pairedVector(a, n, y, 'y')
+    return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sqEuclidean(a, b) : reference.sqEuclidean(a, b, n)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -166,12 +187,16 @@ export function sqEuclidean(x: Vector, y: Vector): number {
  * ```
  */
 export function scale<T extends Vector>(x: T, factor: number): T {
-  const v = vector(x, 'x')
-  const f = numberArgument(factor, 'factor')
-  const n = lengthOf(v)
-  if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scale(v, f)
-  else reference.scale(v, f, n)
-  return x
+  try {
+    const v = vector(x, 'x')
+    const f = numberArgument(factor, 'factor')
+    const n = lengthOf(v)
+    if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scale(v, f)
+    else reference.scale(v, f, n)
+    return x
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /** The caller's `out` checked (type, length, no overlap with `x`), or a new array. */
@@ -196,14 +221,18 @@ function outputFor<T extends FloatArray>(input: FloatArray, inputName: string, o
  * ```
  */
 export function scaleAndShift<T extends Vector>(x: T, scale: number, shift: number, options?: ScaleAndShiftOptions<T>): T {
-  const v = vector(x, 'x')
-  const s = numberArgument(scale, 'scale')
-  const t = numberArgument(shift, 'shift')
-  const n = lengthOf(v)
-  const out = outputFor<T>(v, 'x', optionsObject(options).out, 'options.out', n, isF64(v))
-  if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scaleAndShift(v, s, t, out)
-  else reference.scaleAndShift(v, s, t, out, n)
-  return out
+  try {
+    const v = vector(x, 'x')
+    const s = numberArgument(scale, 'scale')
+    const t = numberArgument(shift, 'shift')
+    const n = lengthOf(v)
+    const out = outputFor<T>(v, 'x', optionsObject(options).out, 'options.out', n, isF64(v))
+    if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scaleAndShift(v, s, t, out)
+    else reference.scaleAndShift(v, s, t, out, n)
+    return out
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 function pointsVector(value: unknown): FloatArray {
@@ -223,12 +252,16 @@ function pointsVector(value: unknown): FloatArray {
  * ```
  */
 export function distancesFromOrigin(points: Vector, options?: DistancesOptions): Float64Array {
-  const p = pointsVector(points)
-  const n = lengthOf(p)
-  const out = outputFor<Float64Array>(p, 'points', optionsObject(options).out, 'options.out', n / 2, true)
-  if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.distancesFromOrigin(p, out)
-  else reference.distancesFromOrigin(p, out, n / 2)
-  return out
+  try {
+    const p = pointsVector(points)
+    const n = lengthOf(p)
+    const out = outputFor<Float64Array>(p, 'points', optionsObject(options).out, 'options.out', n / 2, true)
+    if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.distancesFromOrigin(p, out)
+    else reference.distancesFromOrigin(p, out, n / 2)
+    return out
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

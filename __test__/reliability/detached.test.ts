@@ -10,6 +10,14 @@ import * as hp from '../../src/index.js'
 
 type Call = () => unknown
 
+/** ES2024's resizable buffers, which the ES2023 lib this project compiles against does not type yet. */
+interface Resizable {
+  resize(byteLength: number): void
+}
+type ResizableOptions = { maxByteLength: number }
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: ResizableOptions) => ArrayBuffer & Resizable
+const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (byteLength: number, options: ResizableOptions) => SharedArrayBuffer
+
 function detached<T extends ArrayBufferView>(view: T): T {
   structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] })
   return view
@@ -115,7 +123,7 @@ describe('a detached argument is an error naming it, never an empty input', () =
 
 describe('a view out of bounds of a shrunk resizable ArrayBuffer is an error too', () => {
   it('sum, scoreBatch, haversineMany', () => {
-    const buffer = new ArrayBuffer(20 * 8 * 4, { maxByteLength: 20 * 8 * 4 })
+    const buffer = new ResizableArrayBuffer(20 * 8 * 4, { maxByteLength: 20 * 8 * 4 })
     const view = new Float64Array(buffer, 20 * 8)
     buffer.resize(8)
     for (const call of [() => hp.sum(view), () => model.scoreBatch(view), () => hp.haversineMany(0, 0, view, view)]) {
@@ -134,14 +142,14 @@ describe('empty arrays that are not detached keep their meaning', () => {
     expect(new hp.Accumulator().addMany(new Float64Array(0)).count).toBe(0)
     // A zero-length view of a live buffer, and of an empty one, are empty, not detached.
     expect(hp.sum(new Float64Array(new ArrayBuffer(64), 64))).toBe(0)
-    expect(hp.sum(new Float64Array(new ArrayBuffer(0, { maxByteLength: 64 })))).toBe(0)
+    expect(hp.sum(new Float64Array(new ResizableArrayBuffer(0, { maxByteLength: 64 })))).toBe(0)
   })
 })
 
 /** `source` copied into a view at offset 16 of a resizable ArrayBuffer (or growable SharedArrayBuffer) that tracks its length. */
 function resizable<T extends Float64Array | Uint8Array>(source: T, shared: boolean): T {
   const bytes = source.byteLength + 16
-  const buffer = shared ? new SharedArrayBuffer(bytes, { maxByteLength: bytes * 4 }) : new ArrayBuffer(bytes, { maxByteLength: bytes * 4 })
+  const buffer = shared ? new GrowableSharedArrayBuffer(bytes, { maxByteLength: bytes * 4 }) : new ResizableArrayBuffer(bytes, { maxByteLength: bytes * 4 })
   const view = new (source.constructor as new (b: ArrayBufferLike, offset: number) => T)(buffer, 16)
   view.set(source as never)
   return view
@@ -172,7 +180,7 @@ describe('resizable ArrayBuffers and growable SharedArrayBuffers work like fixed
 
   it('shrinking the rows during scoreBatchAsync rejects instead of scoring garbage', async () => {
     const rows = 20 * 200_000
-    const buffer = new ArrayBuffer(rows * 8, { maxByteLength: rows * 8 })
+    const buffer = new ResizableArrayBuffer(rows * 8, { maxByteLength: rows * 8 })
     new Float64Array(buffer).set(f64(rows))
     const pending = model.scoreBatchAsync(new Float64Array(buffer))
     buffer.resize(8 * 20 * 10)

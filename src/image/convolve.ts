@@ -3,6 +3,7 @@
  * async twins. Arguments are validated here once; images too small to repay a native call run
  * in the pure-TS reference, which gives the same bits (see `reference/image.ts`).
  */
+import { coded, rethrowCoded } from '../guard.js'
 import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from '../errors.js'
 import { native } from '../native.js'
 import * as reference from '../reference/image.js'
@@ -165,7 +166,11 @@ async function oneAsync<T extends ImageSamples>(image: ImageInput<T>, filter: ()
  * ```
  */
 export function convolve<T extends ImageSamples>(image: ImageInput<T>, kernel: Kernel, options?: ConvolveOptions<T>): Image<T> {
-  return one(image, checkKernel(kernel), options)
+  try {
+    return one(image, checkKernel(kernel), options)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -179,7 +184,11 @@ export function convolve<T extends ImageSamples>(image: ImageInput<T>, kernel: K
  * ```
  */
 export function convolveSeparable<T extends ImageSamples>(image: ImageInput<T>, kx: KernelWeights, ky: KernelWeights, options?: ConvolveOptions<T>): Image<T> {
-  return one(image, { separable: true, x: checkAxis(kx, 'kx'), y: checkAxis(ky, 'ky') }, options)
+  try {
+    return one(image, { separable: true, x: checkAxis(kx, 'kx'), y: checkAxis(ky, 'ky') }, options)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /**
@@ -193,22 +202,26 @@ export function convolveSeparable<T extends ImageSamples>(image: ImageInput<T>, 
  * ```
  */
 export function gaussianBlur<T extends ImageSamples>(image: ImageInput<T>, gaussian: GaussianKernel, options?: ConvolveOptions<T>): Image<T> {
-  return one(image, checkGaussian(gaussian), options)
+  try {
+    return one(image, checkGaussian(gaussian), options)
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /** `convolve` off the JS thread. */
 export function convolveAsync<T extends ImageSamples>(image: ImageInput<T>, kernel: Kernel, options?: ConvolveAsyncOptions<T>): Promise<Image<T>> {
-  return oneAsync(image, () => checkKernel(kernel), options)
+  return oneAsync(image, () => checkKernel(kernel), options).catch(rethrowCoded)
 }
 
 /** `convolveSeparable` off the JS thread. */
 export function convolveSeparableAsync<T extends ImageSamples>(image: ImageInput<T>, kx: KernelWeights, ky: KernelWeights, options?: ConvolveAsyncOptions<T>): Promise<Image<T>> {
-  return oneAsync(image, () => ({ separable: true, x: checkAxis(kx, 'kx'), y: checkAxis(ky, 'ky') }), options)
+  return oneAsync(image, () => ({ separable: true, x: checkAxis(kx, 'kx'), y: checkAxis(ky, 'ky') }), options).catch(rethrowCoded)
 }
 
 /** `gaussianBlur` off the JS thread. */
 export function gaussianBlurAsync<T extends ImageSamples>(image: ImageInput<T>, gaussian: GaussianKernel, options?: ConvolveAsyncOptions<T>): Promise<Image<T>> {
-  return oneAsync(image, () => checkGaussian(gaussian), options)
+  return oneAsync(image, () => checkGaussian(gaussian), options).catch(rethrowCoded)
 }
 
 /** Options of the batch APIs: as for one image, without `out`. */
@@ -242,18 +255,26 @@ function batchArguments(images: unknown, kernel: unknown, optionsValue: unknown)
  * ```
  */
 export function convolveBatch(images: readonly ImageInput[], kernel: FilterKernel, options?: ConvolveBatchOptions): Image[] {
-  const [checked, filter, opts, mask] = batchArguments(images, kernel, options)
-  const outputs = checked.map((image) => allocate(image.tag, image.samples))
-  runSync(checked, outputs, filter, opts, mask)
-  return checked.map((image, i) => result(image, outputs[i]))
+  try {
+    const [checked, filter, opts, mask] = batchArguments(images, kernel, options)
+    const outputs = checked.map((image) => allocate(image.tag, image.samples))
+    runSync(checked, outputs, filter, opts, mask)
+    return checked.map((image, i) => result(image, outputs[i]))
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /** `convolveBatch` off the JS thread. */
 export async function convolveBatchAsync(images: readonly ImageInput[], kernel: FilterKernel, options?: ConvolveBatchAsyncOptions): Promise<Image[]> {
-  const [checked, filter, opts, mask] = batchArguments(images, kernel, options)
-  const outputs = checked.map((image) => allocate(image.tag, image.samples))
-  await runAsync(checked, outputs, filter, opts, mask, true)
-  return checked.map((image, i) => result(image, outputs[i]))
+  try {
+    const [checked, filter, opts, mask] = batchArguments(images, kernel, options)
+    const outputs = checked.map((image) => allocate(image.tag, image.samples))
+    await runAsync(checked, outputs, filter, opts, mask, true)
+    return checked.map((image, i) => result(image, outputs[i]))
+  } catch (error) {
+    throw coded(error)
+  }
 }
 
 /** One image with an already checked filter and options, async: the streaming helpers' step. */

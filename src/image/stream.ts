@@ -3,6 +3,7 @@
  * async generator over any iterable or async iterable). Both keep at most `concurrency` images in
  * flight and emit results in input order, so memory stays bounded by a few images.
  */
+import { coded } from '../guard.js'
 import { subscribeAbort } from '../abort.js'
 import { abortErrorFor, invalidType } from '../errors.js'
 import { OrderedBatchTransform, puller, type BatchSink } from '../stream.js'
@@ -34,35 +35,39 @@ function streamArguments(kernel: unknown, optionsValue: unknown): [CheckedFilter
  * ```
  */
 export function convolveStream(kernel: FilterKernel, options?: ConvolveStreamOptions): OrderedBatchTransform<ImageInput, Image> {
-  const [filter, opts, concurrency] = streamArguments(kernel, options)
-  let pending: ImageInput | undefined
-  let index = 0
-  const sink: BatchSink<ImageInput, Image> = {
-    add(item) {
-      pending = item
-    },
-    get size() {
-      return pending === undefined ? 0 : 1
-    },
-    seal() {
-      const item = pending
-      pending = undefined
-      return filterOneAsync(item, `images[${index++}]`, filter, opts).then((image) => [image])
-    },
-  }
-  const stream = new OrderedBatchTransform<ImageInput, Image>(sink, { batchSize: 1, concurrency })
-  if (opts.signal) {
-    const signal = opts.signal
-    const onAbort = (): void => {
-      stream.destroy(abortErrorFor(signal))
+  try {
+    const [filter, opts, concurrency] = streamArguments(kernel, options)
+    let pending: ImageInput | undefined
+    let index = 0
+    const sink: BatchSink<ImageInput, Image> = {
+      add(item) {
+        pending = item
+      },
+      get size() {
+        return pending === undefined ? 0 : 1
+      },
+      seal() {
+        const item = pending
+        pending = undefined
+        return filterOneAsync(item, `images[${index++}]`, filter, opts).then((image) => [image])
+      },
     }
-    if (signal.aborted) queueMicrotask(onAbort)
-    else {
-      const unsubscribe = subscribeAbort(signal, onAbort)
-      stream.once('close', unsubscribe)
+    const stream = new OrderedBatchTransform<ImageInput, Image>(sink, { batchSize: 1, concurrency })
+    if (opts.signal) {
+      const signal = opts.signal
+      const onAbort = (): void => {
+        stream.destroy(abortErrorFor(signal))
+      }
+      if (signal.aborted) queueMicrotask(onAbort)
+      else {
+        const unsubscribe = subscribeAbort(signal, onAbort)
+        stream.once('close', unsubscribe)
+      }
     }
+    return stream
+  } catch (error) {
+    throw coded(error)
   }
-  return stream
 }
 
 /**
@@ -76,32 +81,36 @@ export function convolveStream(kernel: FilterKernel, options?: ConvolveStreamOpt
  * ```
  */
 export async function* convolveEach(source: ImageSource, kernel: FilterKernel, options?: ConvolveStreamOptions): AsyncGenerator<Image, void, undefined> {
-  const [filter, opts, concurrency] = streamArguments(kernel, options)
-  if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
-    throw invalidType('source', 'an iterable or async iterable of images', source)
-  }
-  const signal = opts.signal
-  // One listener for the whole iteration, not one per image: the signal is checked between images.
-  const perImage: CheckedOptions = { ...opts, signal: undefined }
-  const inflight: Promise<Image>[] = []
-  const input = puller<ImageInput>(source, signal)
   try {
-    for (let index = 0; ; index++) {
-      const { value, done } = await input.next()
-      if (done) break
-      const filtered = filterOneAsync(value, `source[${index}]`, filter, perImage)
-      filtered.catch(() => {})
-      inflight.push(filtered)
-      while (inflight.length >= concurrency) {
+    const [filter, opts, concurrency] = streamArguments(kernel, options)
+    if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
+      throw invalidType('source', 'an iterable or async iterable of images', source)
+    }
+    const signal = opts.signal
+    // One listener for the whole iteration, not one per image: the signal is checked between images.
+    const perImage: CheckedOptions = { ...opts, signal: undefined }
+    const inflight: Promise<Image>[] = []
+    const input = puller<ImageInput>(source, signal)
+    try {
+      for (let index = 0; ; index++) {
+        const { value, done } = await input.next()
+        if (done) break
+        const filtered = filterOneAsync(value, `source[${index}]`, filter, perImage)
+        filtered.catch(() => {})
+        inflight.push(filtered)
+        while (inflight.length >= concurrency) {
+          if (signal?.aborted) throw abortErrorFor(signal)
+          yield await inflight.shift()!
+        }
+      }
+      while (inflight.length > 0) {
         if (signal?.aborted) throw abortErrorFor(signal)
         yield await inflight.shift()!
       }
+    } finally {
+      input.close()
     }
-    while (inflight.length > 0) {
-      if (signal?.aborted) throw abortErrorFor(signal)
-      yield await inflight.shift()!
-    }
-  } finally {
-    input.close()
+  } catch (error) {
+    throw coded(error)
   }
 }

@@ -4,6 +4,7 @@
  *
  *     score = 1 / (1 + exp(-sqrt(sum_i (f_i * w_i)^2) + t))
  */
+import { coded } from '../guard.js'
 import type { Transform } from 'node:stream'
 import { Coalescer } from '../batch.js'
 import { abortErrorFor, invalidType, invalidValue } from '../errors.js'
@@ -89,18 +90,22 @@ export class RiskModel {
 
   /** @throws {TypeError | RangeError} with `code` ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE or ERR_OUT_OF_RANGE */
   constructor(options: RiskModelOptions) {
-    if (options === undefined) throw invalidType('options', 'of type object', options)
-    const opts = optionsObject(options)
-    const weights = finiteVector(opts.weights, 'weights')
-    if (weights.length === 0) throw invalidValue('weights', 'a non-empty list of numbers', 'an empty list')
-    const threshold = opts.threshold === undefined ? 0.5 : finiteNumber(opts.threshold, 'threshold')
-    const maxBatch = opts.maxBatch === undefined ? 1024 : integerInRange(opts.maxBatch, 'maxBatch', 1, 1 << 24)
-    const maxWaitMs = opts.maxWaitMs === undefined ? 0 : nonNegativeNumber(opts.maxWaitMs, 'maxWaitMs', MAX_TIMER_MS)
-    this.#engine = new ScoreEngine(weights, threshold)
-    // Read-only and hidden from keys, JSON and inspection: they are internals, not API.
-    Object.defineProperty(this, 'scoreWeights', { value: weights })
-    Object.defineProperty(this, 'scoreThreshold', { value: threshold })
-    this.#queue = new Coalescer((vectors) => this.#scoreQueuedBatch(vectors), { maxBatch, maxWaitMs })
+    try {
+      if (options === undefined) throw invalidType('options', 'of type object', options)
+      const opts = optionsObject(options)
+      const weights = finiteVector(opts.weights, 'weights')
+      if (weights.length === 0) throw invalidValue('weights', 'a non-empty list of numbers', 'an empty list')
+      const threshold = opts.threshold === undefined ? 0.5 : finiteNumber(opts.threshold, 'threshold')
+      const maxBatch = opts.maxBatch === undefined ? 1024 : integerInRange(opts.maxBatch, 'maxBatch', 1, 1 << 24)
+      const maxWaitMs = opts.maxWaitMs === undefined ? 0 : nonNegativeNumber(opts.maxWaitMs, 'maxWaitMs', MAX_TIMER_MS)
+      this.#engine = new ScoreEngine(weights, threshold)
+      // Read-only and hidden from keys, JSON and inspection: they are internals, not API.
+      Object.defineProperty(this, 'scoreWeights', { value: weights })
+      Object.defineProperty(this, 'scoreThreshold', { value: threshold })
+      this.#queue = new Coalescer((vectors) => this.#scoreQueuedBatch(vectors), { maxBatch, maxWaitMs })
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /** Number of features per vector (D). */
@@ -125,22 +130,26 @@ export class RiskModel {
    * ```
    */
   score(features: NumericVector): number {
-    const weights = this.scoreWeights
-    const d = weights.length
-    // instanceof first (cheap, the common case); isView rules out proxies and prototype-borrowers;
-    // isFloatArray admits arrays from other realms.
-    if (((features instanceof Float64Array || features instanceof Float32Array) && ArrayBuffer.isView(features)) || isFloatArray(features)) {
-      if (features.length !== d) {
-        assertAttached(features, 'features')
-        throw lengthError('features', d, features.length)
+    try {
+      const weights = this.scoreWeights
+      const d = weights.length
+      // instanceof first (cheap, the common case); isView rules out proxies and prototype-borrowers;
+      // isFloatArray admits arrays from other realms.
+      if (((features instanceof Float64Array || features instanceof Float32Array) && ArrayBuffer.isView(features)) || isFloatArray(features)) {
+        if (features.length !== d) {
+          assertAttached(features, 'features')
+          throw lengthError('features', d, features.length)
+        }
+        if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
+        return scoreRow(features, 0, weights, this.scoreThreshold)
       }
-      if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
-      return scoreRow(features, 0, weights, this.scoreThreshold)
+      if (!Array.isArray(features)) throw invalidType('features', 'an instance of Array, Float64Array or Float32Array', features)
+      if (features.length !== d) throw lengthError('features', d, features.length)
+      // Type checks and scoring in one pass over the array.
+      return scoreArrayRow(features, weights, this.scoreThreshold, 'features')
+    } catch (error) {
+      throw coded(error)
     }
-    if (!Array.isArray(features)) throw invalidType('features', 'an instance of Array, Float64Array or Float32Array', features)
-    if (features.length !== d) throw lengthError('features', d, features.length)
-    // Type checks and scoring in one pass over the array.
-    return scoreArrayRow(features, weights, this.scoreThreshold, 'features')
   }
 
   /**
@@ -155,12 +164,16 @@ export class RiskModel {
    * ```
    */
   scoreBatch(rows: FeatureRows, options?: ScoreBatchOptions): Float64Array {
-    const opts = optionsObject(options)
-    const d = this.#engine.features
-    const matrix = toMatrix(rows, d)
-    const out = outFor(matrix, d, opts.out)
-    this.#engine.scoreMatrix(matrix, out, booleanOption(opts.parallel, 'options.parallel', true))
-    return out
+    try {
+      const opts = optionsObject(options)
+      const d = this.#engine.features
+      const matrix = toMatrix(rows, d)
+      const out = outFor(matrix, d, opts.out)
+      this.#engine.scoreMatrix(matrix, out, booleanOption(opts.parallel, 'options.parallel', true))
+      return out
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /**
@@ -183,15 +196,19 @@ export class RiskModel {
    * ```
    */
   async scoreBatchAsync(rows: FeatureRows, options?: ScoreBatchAsyncOptions): Promise<Float64Array> {
-    const opts = optionsObject(options)
-    const signal = abortSignal(opts.signal)
-    const parallel = booleanOption(opts.parallel, 'options.parallel', true)
-    const d = this.#engine.features
-    const matrix = toMatrix(rows, d)
-    const out = opts.out === undefined ? undefined : outFor(matrix, d, opts.out)
-    if (signal?.aborted) throw abortErrorFor(signal)
-    // Only an array of vectors, converted into a fresh matrix above, is memory nobody else holds.
-    return this.#engine.scoreMatrixAsync(matrix, out, { parallel, signal, privateRows: !isFloatArray(rows) })
+    try {
+      const opts = optionsObject(options)
+      const signal = abortSignal(opts.signal)
+      const parallel = booleanOption(opts.parallel, 'options.parallel', true)
+      const d = this.#engine.features
+      const matrix = toMatrix(rows, d)
+      const out = opts.out === undefined ? undefined : outFor(matrix, d, opts.out)
+      if (signal?.aborted) throw abortErrorFor(signal)
+      // Only an array of vectors, converted into a fresh matrix above, is memory nobody else holds.
+      return this.#engine.scoreMatrixAsync(matrix, out, { parallel, signal, privateRows: !isFloatArray(rows) })
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /**
@@ -207,8 +224,12 @@ export class RiskModel {
    * ```
    */
   scoreStream(options?: ScoreStreamOptions): Transform {
-    const { batchSize, concurrency } = batchingOptions(options)
-    return new OrderedBatchTransform(vectorSink(this.#engine, batchSize), { batchSize, concurrency })
+    try {
+      const { batchSize, concurrency } = batchingOptions(options)
+      return new OrderedBatchTransform(vectorSink(this.#engine, batchSize), { batchSize, concurrency })
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /**
@@ -223,10 +244,14 @@ export class RiskModel {
    * ```
    */
   async *scoreIterable(source: IterableSource, options?: ScoreIterableOptions): AsyncGenerator<number | Float64Array, void, undefined> {
-    // Inside the generator, so bad options surface from next() like every other error.
-    const { batchSize, concurrency } = batchingOptions(options)
-    const signal = abortSignal(optionsObject(options).signal)
-    yield* scoreIterable(this.#engine, source, batchSize, concurrency, signal)
+    try {
+      // Inside the generator, so bad options surface from next() like every other error.
+      const { batchSize, concurrency } = batchingOptions(options)
+      const signal = abortSignal(optionsObject(options).signal)
+      yield* scoreIterable(this.#engine, source, batchSize, concurrency, signal)
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   /**
@@ -240,14 +265,18 @@ export class RiskModel {
    * ```
    */
   async scoreQueued(features: NumericVector): Promise<number> {
-    const d = this.#engine.features
-    if (isFloatArray(features)) {
-      if (features.length !== d) {
-        assertAttached(features, 'features')
-        throw lengthError('features', d, features.length)
-      }
-    } else checkPlainVector(features, 'features', d)
-    return this.#queue.push(Float64Array.from(features))
+    try {
+      const d = this.#engine.features
+      if (isFloatArray(features)) {
+        if (features.length !== d) {
+          assertAttached(features, 'features')
+          throw lengthError('features', d, features.length)
+        }
+      } else checkPlainVector(features, 'features', d)
+      return this.#queue.push(Float64Array.from(features))
+    } catch (error) {
+      throw coded(error)
+    }
   }
 
   #scoreQueuedBatch(vectors: Float64Array[]): Float64Array {
