@@ -92,10 +92,23 @@ describe('Rust panics', () => {
     expect(result.timedOut).toBe(false)
     expect(result.signal, result.stderr).toBeNull()
     expect(result.code, result.stderr).toBe(0)
-    const report = lastJson<{ codes: { sync: string[]; async: string[] }; ok: boolean }>(result.stdout)
+    const report = lastJson<{ codes: { sync: string[]; pool: string[]; async: string[] }; messages: string[]; ok: boolean }>(result.stdout)
     expect(report.codes.sync).toEqual(Array.from({ length: 5 }, () => 'ERR_HOTPATH_INTERNAL'))
+    expect(report.codes.pool).toEqual(Array.from({ length: 5 }, () => 'ERR_HOTPATH_INTERNAL'))
     expect(report.codes.async).toHaveLength(16)
     for (const code of report.codes.async) expect(['ERR_HOTPATH_INTERNAL', 'GenericFailure']).toContain(code)
     expect(report.ok).toBe(true)
+    // The panic's message and location travel in the error, not as a banner on stderr.
+    expect(result.stderr).not.toMatch(/panicked at|RUST_BACKTRACE/)
+    expect(report.messages).toHaveLength(26)
+    for (const message of report.messages) expect(message).toMatch(/: (?:sync|pool|async) \d+ \(panicked at crates\/hotpath-node\/src\/diagnostics\.rs:\d+:\d+\)$/)
+  })
+
+  it('HOTPATH_DEBUG_PANICS=1 keeps Rust\'s panic banner on stderr for debugging hotpath itself', async () => {
+    requireDist()
+    const nativeUrl = pathToFileURL(`${repoRoot}dist/native.js`).href
+    const result = await runNode(fixture('panic.mjs'), [nativeUrl, distIndexUrl], { timeoutMs: 60_000, env: { ...process.env, HOTPATH_DEBUG_PANICS: '1' } })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toMatch(/panicked at crates\/hotpath-node\/src\/diagnostics\.rs:\d+:\d+:\nsync 0/)
   })
 })

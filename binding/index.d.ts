@@ -106,6 +106,12 @@ export declare function debugPanic(message: string): void
 export declare function debugPanicAsync(message: string): Promise<unknown>
 
 /**
+ * Panics on a thread of hotpath's pool: the panic is resumed on the caller's thread and must be
+ * contained, with its location, like one raised there.
+ */
+export declare function debugPanicInPool(message: string): void
+
+/**
  * F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
  * Runs on the calling thread (with the hotpath pool for large n, unless async tasks hold it).
  */

@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, debugPanicInPool, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeGeoIndex }
 export { NativeRiskModel }
@@ -782,6 +782,7 @@ export { countPrimes }
 export { countPrimesAsync }
 export { debugPanic }
 export { debugPanicAsync }
+export { debugPanicInPool }
 export { fibonacci }
 export { fibonacciAsync }
 export { geoHaversineMany }

@@ -39,6 +39,13 @@ pub fn debug_panic(message: String) -> Result<(), Code> {
     guard(|| -> Result<(), Code> { panic!("{message}") })
 }
 
+/// Panics on a thread of hotpath's pool: the panic is resumed on the caller's thread and must be
+/// contained, with its location, like one raised there.
+#[napi]
+pub fn debug_panic_in_pool(message: String) -> Result<(), Code> {
+    guard(|| -> Result<(), Code> { hotpath_kernels::pool::install(|| panic!("{message}")) })
+}
+
 pub struct PanicTask(String);
 
 impl Task for PanicTask {

@@ -7,7 +7,9 @@
 use hotpath_kernels::KernelError;
 use napi::Result;
 use napi::Status;
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
 
 /// Stable error codes thrown by sync bindings (`err.code`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,13 +57,52 @@ pub fn task_error(err: KernelError) -> napi::Error {
     napi::Error::new(status, err.to_string())
 }
 
+/// Where the last panic happened (`file:line:column`): on the panicking thread for a panic caught
+/// there, and process-wide for one raised on a pool thread and resumed on the caller's.
+static LAST_PANIC_LOCATION: Mutex<String> = Mutex::new(String::new());
+thread_local! {
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces Rust's default panic hook, which prints a banner to stderr, for this library's copy of
+/// std (every cdylib has its own hook; the host's other addons keep theirs). Every panic here is
+/// caught at the binding boundary and reaches JavaScript as an `ERR_HOTPATH_INTERNAL` error whose
+/// message carries the panic's payload and location, so a service's logs stay free of banners
+/// for errors the caller already received. `HOTPATH_DEBUG_PANICS=1` keeps the banner (with a
+/// backtrace under `RUST_BACKTRACE=1`) for debugging hotpath itself.
+pub fn install_panic_hook() {
+    let default_hook = std::panic::take_hook();
+    let verbose = std::env::var_os("HOTPATH_DEBUG_PANICS").is_some_and(|v| !v.is_empty() && v != "0");
+    std::panic::set_hook(Box::new(move |info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_else(|| "an unknown location".into());
+        if let Ok(mut last) = LAST_PANIC_LOCATION.lock() {
+            last.clone_from(&location);
+        }
+        PANIC_LOCATION.with(|slot| *slot.borrow_mut() = Some(location));
+        if verbose {
+            default_hook(info);
+        }
+    }));
+}
+
+/// The message of a contained panic: its payload and where it happened.
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let detail = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic payload".into());
-    format!("hotpath internal error (a native panic was contained; please report it): {detail}")
+    let location = PANIC_LOCATION
+        .with(|slot| slot.borrow_mut().take())
+        .or_else(|| LAST_PANIC_LOCATION.lock().ok().map(|l| l.clone()))
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "an unknown location".into());
+    format!(
+        "hotpath internal error (a native panic was contained; please report it): {detail} (panicked at {location})"
+    )
 }
 
 /// Runs a sync binding body, turning a panic into an `ERR_HOTPATH_INTERNAL` error: an unwinding

@@ -16,3 +16,9 @@ mod score;
 mod stats;
 mod tasks;
 mod vector;
+
+/// Runs once, when the process first loads the addon (workers share the loaded library).
+#[napi_derive::module_init]
+fn init() {
+    error::install_panic_hook();
+}
