@@ -18,7 +18,7 @@ export type {
   ScoreIterableOptions,
   ScoreStreamOptions,
 } from './score/index.js'
-export type { FloatArray, NumericVector } from './validate.js'
+export type { FloatArray, NumericVector } from './core/validate.js'
 export {
   AbortError,
   ErrorCode,
@@ -27,7 +27,7 @@ export {
   InvalidArgValueError,
   NativeLoadError,
   OutOfRangeError,
-} from './errors.js'
+} from './core/errors.js'
 export {
   distancesFromOrigin,
   distancesFromOriginAsync,
@@ -45,8 +45,8 @@ export {
   sumAsync,
   sumSquares,
   sumSquaresAsync,
-} from './vector.js'
-export type { DistancesOptions, ScaleAndShiftOptions, Vector, VectorAsyncOptions } from './vector.js'
+} from './vector/index.js'
+export type { DistancesOptions, ScaleAndShiftOptions, Vector, VectorAsyncOptions } from './vector/index.js'
 export {
   countPrimes,
   countPrimesAsync,
@@ -58,14 +58,14 @@ export {
   PRIMES_MAX_LIMIT,
   sumOfSquares,
   SUM_OF_SQUARES_MAX_BIGINT,
-} from './math.js'
-export type { MathAsyncOptions } from './math.js'
-export { EARTH_RADIUS_KM, GEO_SHORT_MAX_POINTS, GeoIndex, haversine, haversineMany, nearestK } from './geo.js'
-export type { GeoAsyncOptions, GeoNearestOptions, GeoPoint, HaversineManyOptions, HaversineOptions, NearestBatchResult, NearestResult, NormalizeOptions } from './geo.js'
-export { Accumulator, accumulate } from './stats.js'
-export type { AccumulateItem, AccumulateOptions, AccumulatorJSON, NumericValues } from './stats.js'
-export { runtimeInfo } from './info.js'
-export type { RuntimeInfo } from './info.js'
+} from './integer/index.js'
+export type { MathAsyncOptions } from './integer/index.js'
+export { EARTH_RADIUS_KM, GEO_SHORT_MAX_POINTS, GeoIndex, haversine, haversineMany, nearestK } from './geo/index.js'
+export type { GeoAsyncOptions, GeoNearestOptions, GeoPoint, HaversineManyOptions, HaversineOptions, NearestBatchResult, NearestResult, NormalizeOptions } from './geo/index.js'
+export { Accumulator, accumulate } from './stats/index.js'
+export type { AccumulateItem, AccumulateOptions, AccumulatorJSON, NumericValues } from './stats/index.js'
+export { runtimeInfo } from './core/info.js'
+export type { RuntimeInfo } from './core/info.js'
 export {
   convolve,
   convolveAsync,

@@ -1,9 +1,9 @@
 /**
  * Shared test data: deterministic generators, the pure-TS oracle and tolerance comparisons.
- * The oracle is `scoreRow`/`scoreRows` from src/reference/score.ts.
+ * The oracle is `scoreRow`/`scoreRows` from src/score/reference.ts.
  */
 import fc from 'fast-check'
-import { scoreRow, scoreRows } from '../../src/reference/score.js'
+import { scoreRow, scoreRows } from '../../src/score/reference.js'
 import { prng } from './prng.mjs'
 export { prng }
 

@@ -1,12 +1,12 @@
 /**
  * Shared helpers of the image tests: deterministic images and kernels of every sample type, the
- * pure-TS reference (`dist/reference/image.js`) wrapped as an oracle taking the public argument
+ * pure-TS reference (`src/image/reference.ts`) wrapped as an oracle taking the public argument
  * forms, and sample-by-sample bitwise comparison (Object.is: NaN equals NaN, -0 differs from +0).
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import type { BorderMode, FilterKernel, Image, ImageSamples, Kernel, RoundingMode } from '../../dist/index.js'
-import * as reference from '../../dist/reference/image.js'
+import type { BorderMode, FilterKernel, Image, ImageSamples, Kernel, RoundingMode } from '../../src/index.js'
+import * as reference from '../../src/image/reference.js'
 import { prng } from './data.js'
 
 export type SampleType = 'u8' | 'u8c' | 'u16' | 'f32'

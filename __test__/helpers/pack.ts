@@ -5,9 +5,9 @@
  * Shared by install.test.ts (root + platform package) and loading.test.ts (root package only).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The repository root (the directory holding the root package.json). */
@@ -58,10 +58,26 @@ function isToolchainDir(dir: string): boolean {
 
 /** PATH without ~/.cargo/bin or any other directory holding cargo, rustc or rustup. */
 export function pathWithoutRust(path = process.env.PATH ?? ''): string {
-  return path
-    .split(delimiter)
-    .filter((dir) => dir !== '' && !isToolchainDir(dir))
-    .join(delimiter)
+  return [nodeShims(), ...path.split(delimiter).filter((dir) => dir !== '' && !isToolchainDir(dir))].join(delimiter)
+}
+
+let shims: string | undefined
+/**
+ * A directory holding only this `node` and npm, first on the PATH: a system directory that holds
+ * a Rust toolchain (Debian's rustc-web puts cargo in /usr/bin) is left out, and node and npm must
+ * still be found.
+ */
+function nodeShims(): string {
+  if (shims) return shims
+  const dir = mkdtempSync(join(tmpdir(), 'hotpath-node-only-'))
+  shims = dir
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  const bin = dirname(process.execPath)
+  for (const tool of ['node', 'npm', 'npx']) {
+    const target = tool === 'node' ? process.execPath : join(bin, tool)
+    if (existsSync(target)) symlinkSync(target, join(shims, tool))
+  }
+  return shims
 }
 
 /**

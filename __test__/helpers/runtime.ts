@@ -13,7 +13,7 @@ export const repoRoot = root
 /** Absolute file URL of the built facade, as fixtures import it. */
 export const distIndexUrl = pathToFileURL(`${root}dist/index.js`).href
 /** Absolute file URL of the built reference kernel. */
-export const distReferenceUrl = pathToFileURL(`${root}dist/reference/score.js`).href
+export const distReferenceUrl = pathToFileURL(`${root}dist/score/reference.js`).href
 /** Absolute path of a fixture under __test__/fixtures/. */
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))

@@ -6,9 +6,9 @@
  * rows are skipped when they are not installed.
  */
 import type KDBush from 'kdbush'
-import { GeoIndex, geoBackend, haversine, haversineMany, nearestK } from '../geo.js'
-import { native } from '../native.js'
-import * as reference from '../reference/geo.js'
+import { GeoIndex, geoBackend, haversine, haversineMany, nearestK } from '../geo/index.js'
+import { native } from '../core/native.js'
+import * as reference from '../geo/reference.js'
 import { interleavedMedians, medians, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow, SuiteTarget } from './suite.js'
 

@@ -7,8 +7,8 @@
  * sharp is a devDependency of this repository only: its rows are skipped when it is missing.
  */
 import { convolve, convolveBatch, convolveSeparable, gaussianBlur, gaussianBlurAsync, IMAGE_SMALL_MAX_TAPS } from '../image/index.js'
-import { backend } from '../native.js'
-import * as reference from '../reference/image.js'
+import { backend } from '../core/native.js'
+import * as reference from '../image/reference.js'
 import { interleavedMedians, interleavedMediansAsync, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow, SuiteTarget } from './suite.js'
 

@@ -6,8 +6,8 @@
  */
 import { Readable, Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { native } from '../native.js'
-import { scoreRow, scoreRows } from '../reference/score.js'
+import { native } from '../core/native.js'
+import { scoreRow, scoreRows } from '../score/reference.js'
 import { RiskModel } from '../score/index.js'
 import { interleavedMedians, interleavedMediansAsync, medians, sink } from './measure.js'
 

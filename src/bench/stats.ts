@@ -3,7 +3,7 @@
  * `add` called in a loop (1,000,000 values) against the same loop, plus reading the mean after
  * every `add`. Every case runs interleaved with its baseline in this process on the same data.
  */
-import { Accumulator } from '../stats.js'
+import { Accumulator } from '../stats/index.js'
 import { interleavedMedians, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow } from './suite.js'
 

@@ -6,9 +6,9 @@
  * the plain loop at sizes around `VECTOR_NATIVE_MIN_ELEMENTS`.
  */
 import { createRequire } from 'node:module'
-import { native } from '../native.js'
-import * as reference from '../reference/vector.js'
-import { distancesFromOrigin, dot, norm, scale, scaleAndShift, sqEuclidean, sum, sumSquares } from '../vector.js'
+import { native } from '../core/native.js'
+import * as reference from '../vector/reference.js'
+import { distancesFromOrigin, dot, norm, scale, scaleAndShift, sqEuclidean, sum, sumSquares } from '../vector/index.js'
 import { interleavedMedians, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow, SuiteTarget } from './suite.js'
 

@@ -3,17 +3,17 @@ import Table from 'cli-table3'
 import os from 'node:os'
 import { runScoreBench, type BenchResult } from '../bench/score.js'
 import type { Suite, SuiteReport } from '../bench/suite.js'
-import { runMathBench } from '../bench/math.js'
+import { runIntegerBench } from '../bench/integer.js'
 import { runStatsBench } from '../bench/stats.js'
 import { runVectorBench } from '../bench/vector.js'
 import { runGeoBench } from '../bench/geo.js'
 import { runImageBench } from '../bench/image.js'
-import { runtimeInfo } from '../info.js'
+import { runtimeInfo } from '../core/info.js'
 
 /** The suites after the risk score, by the name `--suite` takes. */
 export const SUITES: Record<string, Suite> = {
   vector: runVectorBench,
-  math: runMathBench,
+  integer: runIntegerBench,
   stats: runStatsBench,
   geo: runGeoBench,
   image: runImageBench,

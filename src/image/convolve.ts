@@ -1,15 +1,15 @@
 /**
  * The image kernels: `convolve`, `convolveSeparable`, `gaussianBlur`, `convolveBatch` and their
  * async twins. Arguments are validated here once; images too small to repay a native call run
- * in the pure-TS reference, which gives the same bits (see `reference/image.ts`).
+ * in the pure-TS reference, which gives the same bits (see `reference.ts`).
  */
-import { coded, rethrowCoded } from '../guard.js'
-import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from '../errors.js'
-import { native } from '../native.js'
-import * as reference from '../reference/image.js'
-import { nativeTasks } from '../limit.js'
-import { runNativeTask } from '../task.js'
-import { isDetachable } from '../validate.js'
+import { coded, rethrowCoded } from '../core/guard.js'
+import { abortErrorFor, fromNative, invalidType, invalidValue, outOfRange } from '../core/errors.js'
+import { native } from '../core/native.js'
+import * as reference from './reference.js'
+import { nativeTasks } from '../core/semaphore.js'
+import { runNativeTask } from '../core/task.js'
+import { isDetachable } from '../core/validate.js'
 import {
   allocate,
   channelMask,

@@ -3,12 +3,12 @@
  * sharp's raw `{ data, info }`), kernels, options. Each throws the typed errors of `errors.ts`,
  * naming the argument, what was expected and what was received.
  */
-import { invalidType, invalidValue, outOfRange } from '../errors.js'
-import { bufferOf, byteOffsetOf } from '../intrinsics.js'
-import { gaussianWeights, type BorderMode, type ImageSamples, type RoundingMode } from '../reference/image.js'
-import { abortSignal, assertAttached, attachedLength, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../validate.js'
+import { invalidType, invalidValue, outOfRange } from '../core/errors.js'
+import { bufferOf, byteOffsetOf } from '../core/intrinsics.js'
+import { gaussianWeights, type BorderMode, type ImageSamples, type RoundingMode } from './reference.js'
+import { abortSignal, assertAttached, attachedLength, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../core/validate.js'
 
-export type { BorderMode, ImageSamples, RoundingMode } from '../reference/image.js'
+export type { BorderMode, ImageSamples, RoundingMode } from './reference.js'
 
 /** An interleaved image: `data[(y * width + x) * channels + c]` is channel `c` of pixel (x, y). */
 export interface Image<T extends ImageSamples = ImageSamples> {

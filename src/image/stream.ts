@@ -3,11 +3,11 @@
  * async generator over any iterable or async iterable). Both keep at most `concurrency` images in
  * flight and emit results in input order, so memory stays bounded by a few images.
  */
-import { coded } from '../guard.js'
-import { subscribeAbort } from '../abort.js'
-import { abortErrorFor, invalidType } from '../errors.js'
-import { OrderedBatchTransform, puller, type BatchSink } from '../stream.js'
-import { integerInRange } from '../validate.js'
+import { coded } from '../core/guard.js'
+import { subscribeAbort } from '../core/abort.js'
+import { abortErrorFor, invalidType } from '../core/errors.js'
+import { OrderedBatchTransform, puller, type BatchSink } from '../core/stream.js'
+import { integerInRange } from '../core/validate.js'
 import { filterOneAsync } from './convolve.js'
 import { checkFilter, checkOptions, type CheckedFilter, type CheckedOptions, type ConvolveAsyncOptions, type FilterKernel, type Image, type ImageInput } from './input.js'
 

@@ -4,12 +4,12 @@
  * into chunks. Internal: the public API is `RiskModel`.
  */
 import { types } from 'node:util'
-import { subscribeAbort } from '../abort.js'
-import { abortErrorFor, fromNative, invalidValue } from '../errors.js'
-import { nativeTasks } from '../limit.js'
-import { native, type NativeBinding } from '../native.js'
-import { scoreRow, scoreRows } from '../reference/score.js'
-import { isDetachable, plainView, type FloatArray, type NumericVector } from '../validate.js'
+import { subscribeAbort } from '../core/abort.js'
+import { abortErrorFor, fromNative, invalidValue } from '../core/errors.js'
+import { nativeTasks } from '../core/semaphore.js'
+import { native, type NativeBinding } from '../core/native.js'
+import { scoreRow, scoreRows } from './reference.js'
+import { isDetachable, plainView, type FloatArray, type NumericVector } from '../core/validate.js'
 
 type NativeRiskModel = InstanceType<NativeBinding['NativeRiskModel']>
 

@@ -1,7 +1,7 @@
 /** Argument checks and conversions specific to the risk score (shapes are in units of D features). */
 import { types } from 'node:util'
-import { invalidType, invalidValue } from '../errors.js'
-import { assertAttached, assertNoOverlap, integerInRange, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray, type NumericVector } from '../validate.js'
+import { invalidType, invalidValue } from '../core/errors.js'
+import { assertAttached, assertNoOverlap, integerInRange, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray, type NumericVector } from '../core/validate.js'
 
 /** The most values an array of vectors may convert to: V8's limit for one typed array (2^32). */
 const MAX_MATRIX_VALUES = 2 ** 32
@@ -77,7 +77,7 @@ export function outFor(rows: FloatArray, d: number, out: unknown): Float64Array 
   return out
 }
 
-export { booleanOption } from '../validate.js'
+export { booleanOption } from '../core/validate.js'
 
 export interface BatchingOptions {
   batchSize?: number

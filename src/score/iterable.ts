@@ -4,9 +4,9 @@
  * `batchSize` rows is scored on its own, and the source is not asked for another item until that
  * chunk's rows have been read, so a source may reuse its buffer for the next item.
  */
-import { abortErrorFor, invalidType, invalidValue } from '../errors.js'
-import { puller } from '../stream.js'
-import { assertAttached, isFloatArray, lengthOf, type FloatArray } from '../validate.js'
+import { abortErrorFor, invalidType, invalidValue } from '../core/errors.js'
+import { puller } from '../core/stream.js'
+import { assertAttached, isFloatArray, lengthOf, type FloatArray } from '../core/validate.js'
 import type { ScoreEngine } from './engine.js'
 import { checkPlainVector } from './input.js'
 

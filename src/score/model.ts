@@ -4,11 +4,11 @@
  *
  *     score = 1 / (1 + exp(-sqrt(sum_i (f_i * w_i)^2) + t))
  */
-import { coded } from '../guard.js'
+import { coded } from '../core/guard.js'
 import type { Transform } from 'node:stream'
-import { Coalescer } from '../batch.js'
-import { abortErrorFor, invalidType, invalidValue } from '../errors.js'
-import { OrderedBatchTransform } from '../stream.js'
+import { Coalescer } from '../core/coalescer.js'
+import { abortErrorFor, invalidType, invalidValue } from '../core/errors.js'
+import { OrderedBatchTransform } from '../core/stream.js'
 import {
   abortSignal,
   assertAttached,
@@ -20,8 +20,8 @@ import {
   optionsObject,
   type FloatArray,
   type NumericVector,
-} from '../validate.js'
-import { scoreArrayRow, scoreRow } from '../reference/score.js'
+} from '../core/validate.js'
+import { scoreArrayRow, scoreRow } from './reference.js'
 import { SINGLE_NATIVE_MIN_FEATURES, ScoreEngine } from './engine.js'
 import { batchingOptions, booleanOption, checkPlainVector, lengthError, outFor, toMatrix } from './input.js'
 import { scoreIterable, type IterableSource } from './iterable.js'

@@ -1,6 +1,6 @@
 /** The batch sink that connects `RiskModel.scoreStream` to the generic ordered batch stream. */
-import type { BatchSink } from '../stream.js'
-import type { NumericVector } from '../validate.js'
+import type { BatchSink } from '../core/stream.js'
+import type { NumericVector } from '../core/validate.js'
 import { ASYNC_INLINE_MAX_VALUES, type ScoreEngine } from './engine.js'
 import { checkVector } from './input.js'
 
