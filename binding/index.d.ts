@@ -219,6 +219,20 @@ export declare function primes(limit: number): Uint32Array
 export declare function primesAsync(limit: number, cancel: CancelToken): Promise<Uint32Array>
 
 /**
+ * Reads JSON feature rows from UTF-8 bytes: the document is the array of rows, or (with `key`)
+ * an object holding it under that key. Returns the rows as one row-major Float64Array of
+ * `features`-wide rows; shape errors name the element (`transactions[3][7]`), syntax errors the
+ * byte.
+ */
+export declare function scoreParseJsonRows(json: Uint8Array, features: number, key?: string | undefined | null): Float64Array
+
+/**
+ * The async twin of `scoreParseJsonRows`: the bytes are copied at the call (JavaScript may
+ * reuse the buffer at once) and parsed on a libuv worker thread.
+ */
+export declare function scoreParseJsonRowsAsync(json: Uint8Array, features: number, key?: string | undefined | null): Promise<Float64Array>
+
+/**
  * Direct entry points of the statistics kernels: `momentsF64/F32(values, out)` write the moments
  * of `values` as `[count, mean, m2, sum, compensation, min, max]` into `out` (length >= 7) and
  * return -1, or return the index of the first NaN or infinite value and leave `out` untouched.

@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, debugPanicInPool, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, debugPanicInPool, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, scoreParseJsonRows, scoreParseJsonRowsAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeGeoIndex }
 export { NativeRiskModel }
@@ -795,6 +795,8 @@ export { prepareRowsF32 }
 export { prepareRowsF64 }
 export { primes }
 export { primesAsync }
+export { scoreParseJsonRows }
+export { scoreParseJsonRowsAsync }
 export { statsFastCalls }
 export { statsMergeStates }
 export { sumOfSquares }

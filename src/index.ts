@@ -9,9 +9,11 @@
  * ```
  * @packageDocumentation
  */
-export { RiskModel } from './score/index.js'
+export { JSON_ROWS_NATIVE_MIN_BYTES, parseFeatureRows, parseFeatureRowsAsync, RiskModel } from './score/index.js'
 export type {
   FeatureRows,
+  ParseFeatureRowsAsyncOptions,
+  ParseFeatureRowsOptions,
   RiskModelOptions,
   ScoreBatchAsyncOptions,
   ScoreBatchOptions,

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 /// Stable error codes thrown by sync bindings (`err.code`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Code {
+    InvalidArgType,
     InvalidArgValue,
     Aborted,
     Internal,
@@ -22,6 +23,7 @@ pub enum Code {
 impl AsRef<str> for Code {
     fn as_ref(&self) -> &str {
         match self {
+            Code::InvalidArgType => "ERR_INVALID_ARG_TYPE",
             Code::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
             Code::Aborted => "ABORT_ERR",
             Code::Internal => "ERR_HOTPATH_INTERNAL",
@@ -44,6 +46,7 @@ impl From<Status> for Code {
 pub fn kernel_error(err: KernelError) -> napi::Error<Code> {
     let code = match err {
         KernelError::InvalidValue { .. } => Code::InvalidArgValue,
+        KernelError::InvalidType { .. } => Code::InvalidArgType,
         KernelError::Aborted => Code::Aborted,
     };
     napi::Error::new(code, err.to_string())
@@ -52,6 +55,7 @@ pub fn kernel_error(err: KernelError) -> napi::Error<Code> {
 pub fn task_error(err: KernelError) -> napi::Error {
     let status = match err {
         KernelError::InvalidValue { .. } => Status::InvalidArg,
+        KernelError::InvalidType { .. } => Status::ObjectExpected,
         KernelError::Aborted => Status::Cancelled,
     };
     napi::Error::new(status, err.to_string())
@@ -72,7 +76,8 @@ thread_local! {
 /// backtrace under `RUST_BACKTRACE=1`) for debugging hotpath itself.
 pub fn install_panic_hook() {
     let default_hook = std::panic::take_hook();
-    let verbose = std::env::var_os("HOTPATH_DEBUG_PANICS").is_some_and(|v| !v.is_empty() && v != "0");
+    let verbose =
+        std::env::var_os("HOTPATH_DEBUG_PANICS").is_some_and(|v| !v.is_empty() && v != "0");
     std::panic::set_hook(Box::new(move |info| {
         let location = info
             .location()

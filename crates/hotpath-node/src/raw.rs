@@ -46,14 +46,15 @@ impl Failure {
 
 impl From<KernelError> for Failure {
     fn from(err: KernelError) -> Self {
-        let code = match err {
-            KernelError::InvalidValue { .. } => c"ERR_INVALID_ARG_VALUE",
-            KernelError::Aborted => c"ABORT_ERR",
+        let (code, type_error) = match err {
+            KernelError::InvalidValue { .. } => (c"ERR_INVALID_ARG_VALUE", false),
+            KernelError::InvalidType { .. } => (c"ERR_INVALID_ARG_TYPE", true),
+            KernelError::Aborted => (c"ABORT_ERR", false),
         };
         Self {
             code,
             message: err.to_string(),
-            type_error: false,
+            type_error,
         }
     }
 }

@@ -2,7 +2,7 @@
 use crate::cancel::CancelToken;
 use crate::error::{Code, guard, guard_task, kernel_error, task_error};
 use crate::tasks::ActiveTask;
-use hotpath_kernels::score::{RiskModel, Threads};
+use hotpath_kernels::score::{RiskModel, RowsAt, Threads};
 use napi::Result;
 use napi::bindgen_prelude::{AsyncTask, Float32Array, Float64Array};
 use napi::{Env, Task};
@@ -177,6 +177,68 @@ impl Task for ScoreBatchTask {
             // float), never touch memory outside the buffer.
             Rows::PinnedF64(rows) => self.run(rows),
             Rows::PinnedF32(rows) => self.run(rows),
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Vec<f64>) -> Result<Float64Array> {
+        Ok(Float64Array::new(output))
+    }
+}
+
+/// Reads JSON feature rows from UTF-8 bytes: the document is the array of rows, or (with `key`)
+/// an object holding it under that key. Returns the rows as one row-major Float64Array of
+/// `features`-wide rows; shape errors name the element (`transactions[3][7]`), syntax errors the
+/// byte.
+#[napi]
+pub fn score_parse_json_rows(
+    json: &[u8],
+    features: u32,
+    key: Option<String>,
+) -> Result<Float64Array, Code> {
+    guard(|| {
+        parse_json_rows(json, features, key.as_deref())
+            .map(Float64Array::new)
+            .map_err(kernel_error)
+    })
+}
+
+fn parse_json_rows(
+    json: &[u8],
+    features: u32,
+    key: Option<&str>,
+) -> std::result::Result<Vec<f64>, hotpath_kernels::KernelError> {
+    let at = key.map_or(RowsAt::Root, RowsAt::Key);
+    hotpath_kernels::score::parse_json_rows(json, at, features as usize, "json")
+}
+
+/// The async twin of `scoreParseJsonRows`: the bytes are copied at the call (JavaScript may
+/// reuse the buffer at once) and parsed on a libuv worker thread.
+#[napi(ts_return_type = "Promise<Float64Array>")]
+pub fn score_parse_json_rows_async(
+    json: &[u8],
+    features: u32,
+    key: Option<String>,
+) -> AsyncTask<ParseJsonRowsTask> {
+    AsyncTask::new(ParseJsonRowsTask {
+        json: json.to_vec(),
+        features,
+        key,
+    })
+}
+
+pub struct ParseJsonRowsTask {
+    json: Vec<u8>,
+    features: u32,
+    key: Option<String>,
+}
+
+impl Task for ParseJsonRowsTask {
+    type Output = Vec<f64>;
+    type JsValue = Float64Array;
+
+    fn compute(&mut self) -> Result<Vec<f64>> {
+        guard_task(|| {
+            parse_json_rows(&self.json, self.features, self.key.as_deref()).map_err(task_error)
         })
     }
 

@@ -4,8 +4,11 @@
 //!
 //! over row-major batches of feature vectors. A NaN feature gives NaN for its row only.
 mod avx512;
+mod json_rows;
 mod portable;
 mod scalar;
+
+pub use json_rows::{RowsAt, parse_json_rows};
 
 use crate::AbortFlag;
 use crate::error::KernelError;
