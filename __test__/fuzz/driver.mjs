@@ -98,7 +98,9 @@ async function runCase(c) {
   const ctx = newContext()
   ctx.hp = hp
   ctx.builders = builders
-  const parts = c.args.map((r) => materialize(r, ctx))
+  // In order: a later argument's builder may size itself by an earlier one (an image's `out`).
+  const parts = (ctx.parts = [])
+  for (const r of c.args) parts.push(materialize(r, ctx))
   const values = parts.map((p) => p.value)
   const canon = parts.map((p) => p.canon)
   let verdict
@@ -157,6 +159,11 @@ async function runCase(c) {
       return spec.kind === 'async' && syncThrow ? v('an async API threw (a user error) synchronously', '') : null
     }
     stats.rejected++
+    if (process.env.HOTPATH_FUZZ_DEBUG) {
+      const reasons = (perSpec[spec.name].reasons ??= {})
+      const key = normalize(error?.message).slice(0, 90)
+      reasons[key] = (reasons[key] ?? 0) + 1
+    }
     if (!(error instanceof Error)) return v('threw a non-Error', String(error))
     const code = error.code
     const name = `${error.constructor?.name ?? 'Error'}${code === undefined ? '' : ` ${String(code)}`}`
