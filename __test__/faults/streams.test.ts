@@ -164,7 +164,7 @@ describe('a user source that throws mid-stream fails the stream with its error; 
 
   it('a feature vector whose element getter throws, written to scoreStream, errors the stream with that error', async () => {
     const e = new SourceError('getter')
-    const bad: number[] = new Array(D).fill(1)
+    const bad: number[] = Array.from({ length: D }, () => 1)
     Object.defineProperty(bad, 3, {
       get: () => {
         throw e

@@ -3,7 +3,7 @@
 // or a hang fails the test instead of killing the runner.
 //
 //   node __test__/fuzz/driver.mjs <family>
-//   HOTPATH_FUZZ_RUNS    cases per family (default 1000)
+//   HOTPATH_FUZZ_RUNS    cases per family (default 2000)
 //   HOTPATH_FUZZ_SEED    fast-check seed (default 20261103)
 //   HOTPATH_FUZZ_ONLY    only the functions whose name contains this string
 //   HOTPATH_FUZZ_JOURNAL a file that always holds the call in progress (read after a crash or hang)
@@ -25,7 +25,7 @@ import { Invalid, Unknown, bufferOf, lengthOf } from './oracle.mjs'
 import { Bad, UserError, describe, find, materialize, newContext } from './values.mjs'
 
 const family = process.argv[2]
-const RUNS = Number(process.env.HOTPATH_FUZZ_RUNS ?? 1000)
+const RUNS = Number(process.env.HOTPATH_FUZZ_RUNS ?? 2000)
 const SEED = Number(process.env.HOTPATH_FUZZ_SEED ?? 20261103)
 const ONLY = process.env.HOTPATH_FUZZ_ONLY
 const CALL_LIMIT_MS = Number(process.env.HOTPATH_FUZZ_CALL_LIMIT_MS ?? 15_000)

@@ -10,7 +10,7 @@
  * call on input that must be rejected (detached or out-of-bounds buffers, an aborted signal, ...)
  * does not succeed. It then proves the native pool is free (an async call completes).
  *
- * Fixed seed by default; `HOTPATH_FUZZ_SEED=<n>` changes it, `HOTPATH_FUZZ_RUNS=<n>` (default 1000
+ * Fixed seed by default; `HOTPATH_FUZZ_SEED=<n>` changes it, `HOTPATH_FUZZ_RUNS=<n>` (default 2000
  * per family) runs longer: `HOTPATH_FUZZ_RUNS=100000 npm run test:fuzz`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lastJson, requireDist, runNode } from '../helpers/runtime.js'
 
 const FAMILIES = ['vector', 'math', 'stats', 'score', 'geo', 'image', 'misc'] as const
-const RUNS = Number(process.env.HOTPATH_FUZZ_RUNS ?? 1000)
+const RUNS = Number(process.env.HOTPATH_FUZZ_RUNS ?? 2000)
 const SEED = Number(process.env.HOTPATH_FUZZ_SEED ?? 20261103)
 /** Generous: about 10 ms per case is the slowest family on the reference machine. */
 const TIMEOUT_MS = 90_000 + RUNS * 40

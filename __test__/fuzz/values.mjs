@@ -69,7 +69,7 @@ const SPECIALS = [Number.NaN, Infinity, -Infinity, -0, 1e308, -1e308, 5e-324, 2 
 /** `len` numbers of `kind`, from `seed`. */
 export function fillValues(len, kind, seed) {
   const r = prng(seed)
-  const out = new Array(len)
+  const out = Array.from({ length: len })
   for (let i = 0; i < len; i++) {
     const u = r()
     switch (kind) {
@@ -592,7 +592,9 @@ function makeSignal(state, ctx) {
       return { value: c.signal, canon: { signal: 'abortLater' } }
     }
     case 'lookalike':
-      return { value: Object.create(AbortSignal.prototype), canon: new Weird('an object borrowing AbortSignal.prototype', true) }
+      // Passes `instanceof AbortSignal` but its getters throw ERR_INVALID_THIS: whether it is
+      // rejected up front or when read, the error must carry a hotpath code.
+      return { value: Object.create(AbortSignal.prototype), canon: new Any('an object borrowing AbortSignal.prototype') }
     default:
       return { value: { aborted: false, addEventListener() {}, removeEventListener() {} }, canon: new Weird('a signal look-alike', true) }
   }

@@ -22,7 +22,8 @@ const coords = (kind, len) =>
     { weight: 8, arbitrary: taArb(['f64'], { len, kinds: [kind], wraps: mostlyValidWrapArb }) },
     { weight: 1, arbitrary: taArb(['f64', 'f32'], { len, kinds: kind === 'lat' ? ['lat', 'special'] : ['lonWide', 'special'] }) },
   )
-const pointArb = objArb({ lat: latArb, lon: lonArb }, { requiredKeys: ['lat', 'lon'] })
+// Not 'array': an array with lat/lon properties is an object { lat, lon } as far as the docs say.
+const pointArb = objArb({ lat: latArb, lon: lonArb }, { requiredKeys: ['lat', 'lon'], wraps: ['frozen', 'sealed', 'nullProto', 'proxy', 'throwingGetter', 'detachingGetter', 'classInstance', 'inherited', 'trapThrows'] })
 /** A point set: [lats, lons] (mostly of one length) or [points]. */
 const pointSetArb = fc.oneof(
   { weight: 3, arbitrary: nArb.chain((n) => fc.tuple(orHostile(coords('lat', fc.constant(n)), 0.3), orHostile(coords('lon', fc.oneof({ weight: 9, arbitrary: fc.constant(n) }, { weight: 1, arbitrary: fc.constant(n + 1) })), 0.3))) },
@@ -168,7 +169,7 @@ export const specs = [
       const d = r.geo.haversine(lat(c[0], 'lat1'), lon(c[1], 'lon1', normalize), lat(c[2], 'lat2'), lon(c[3], 'lon2', normalize), radius)
       return { d, radius }
     },
-    compare: (a, { d, radius }) => (typeof a === 'number' && Math.abs(a - d) <= tol(d, radius) ? null : `got ${a}, expected ${d}`),
+    compare: (a, { d, radius }) => (typeof a === 'number' && (Object.is(a, d) || Math.abs(a - d) <= tol(d, radius)) ? null : `got ${a}, expected ${d}`),
   },
   {
     name: 'haversineMany',
@@ -189,7 +190,7 @@ export const specs = [
     },
     compare: (a, { all, radius }) => {
       if (tagOf(a) !== 'Float64Array' || a.length !== all.length) return `got ${tagOf(a)}(${a?.length}), expected Float64Array(${all.length})`
-      for (let i = 0; i < all.length; i++) if (!(Math.abs(a[i] - all[i]) <= tol(all[i], radius))) return `[${i}]: ${a[i]}, expected ${all[i]}`
+      for (let i = 0; i < all.length; i++) if (!Object.is(a[i], all[i]) && !(Math.abs(a[i] - all[i]) <= tol(all[i], radius))) return `[${i}]: ${a[i]}, expected ${all[i]}`
       return null
     },
   },

@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import { collect, drive, sourceOf, SOURCE_KINDS } from '../drive.mjs'
 import { Unknown, array, integer, invalid, number, options, plainValue, sameTyped, signal, tagOf } from '../oracle.mjs'
-import { Weird, arrArb, hostileArb, listArb, materialize, mostlyValidWrapArb, numberArb, objArb, optional, orHostile, signalArb, taArb } from '../values.mjs'
+import { Weird, arrArb, listArb, materialize, mostlyValidWrapArb, numberArb, objArb, optional, orHostile, signalArb, taArb } from '../values.mjs'
 
 const SAMPLE_TAGS = ['Uint8Array', 'Uint8ClampedArray', 'Uint16Array', 'Float32Array']
 const CTOR = { Uint8Array, Uint8ClampedArray, Uint16Array, Float32Array }
@@ -228,7 +228,7 @@ function batch(imagesC, kernelC, optionsC, r, async) {
   return images.map((img) => filtered(img, f, opts, mask(opts.channels, img.channels), r))
 }
 
-function streamOptions(c, r) {
+function streamOptions(c) {
   const o = options(c)
   if (plainValue(o.concurrency, 'options.concurrency') !== undefined) integer(o.concurrency, 'options.concurrency', 1, 64)
   return o
@@ -271,7 +271,7 @@ export const specs = [
     oracle: ([s, k, o], r) => {
       const f = filter(k, r)
       const opts = checkedOptions(o, true)
-      streamOptions(o, r)
+      streamOptions(o)
       const src = plainValue(s, 'source')
       if (src.as === 'throwsMidway') invalid('source throws')
       const items = array(plainValue(src.source, 'source'), 'source')
@@ -290,7 +290,7 @@ export const specs = [
     oracle: ([k, o, itemsC], r) => {
       const f = filter(k, r)
       const opts = checkedOptions(o, false)
-      streamOptions(o, r)
+      streamOptions(o)
       const items = plainValue(itemsC, 'items')
       if (!Array.isArray(items)) throw new Unknown('items')
       return items.filter((x) => x !== null && x !== undefined).map((im, i) => {
@@ -301,4 +301,3 @@ export const specs = [
     compare: compareImages,
   },
 ]
-void hostileArb

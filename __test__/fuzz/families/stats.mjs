@@ -186,6 +186,7 @@ export const specs = [
       if (format !== undefined && format !== 'numbers' && format !== 'float64le') invalid('options.format: unknown')
       const s = plainValue(source, 'source')
       if (Array.isArray(s)) return expected(r, sourceValues(s))
+      if (s instanceof Weird && s.kind === 'map') throw new Unknown('a Map is an iterable of [key, value] arrays')
       if (s instanceof Weird || s === null || typeof s !== 'object' || !s.source) invalid('source: not iterable')
       if (s.as === 'throwsMidway') invalid('source: throws')
       const items = plainValue(s.source, 'source')
