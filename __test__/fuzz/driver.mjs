@@ -7,6 +7,7 @@
 //   HOTPATH_FUZZ_SEED    fast-check seed (default 20261103)
 //   HOTPATH_FUZZ_ONLY    only the functions whose name contains this string
 //   HOTPATH_FUZZ_JOURNAL a file that always holds the call in progress (read after a crash or hang)
+//   HOTPATH_FUZZ_PATH    replay one case: the `path` a failure report gives (same seed, same ONLY)
 //
 // Properties, for every case (one call of one public function, method or constructor):
 //   (a) the call returns or settles within CALL_LIMIT_MS and the process survives;
@@ -29,6 +30,7 @@ const RUNS = Number(process.env.HOTPATH_FUZZ_RUNS ?? 2000)
 const SEED = Number(process.env.HOTPATH_FUZZ_SEED ?? 20261103)
 const ONLY = process.env.HOTPATH_FUZZ_ONLY
 const CALL_LIMIT_MS = Number(process.env.HOTPATH_FUZZ_CALL_LIMIT_MS ?? 15_000)
+const PATH = process.env.HOTPATH_FUZZ_PATH
 const MAX_SHRINKS = 25
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -234,7 +236,7 @@ const phase1 = await fc.check(
     }
     return true
   }),
-  { seed: SEED, numRuns: RUNS },
+  { seed: SEED, numRuns: RUNS, ...(PATH ? { path: PATH } : {}) },
 )
 const fuzzMs = performance.now() - t0
 // A property that throws is a bug of this suite (an oracle or a run function), not of hotpath.
