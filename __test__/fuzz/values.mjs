@@ -620,6 +620,20 @@ export function materialize(r, ctx) {
     case 'custom':
       // A value only the family can build (a model, an index, an iterable): families/*.mjs `builders`.
       return ctx.builders[r.kind](r, ctx)
+    case 'alias': {
+      // An `out` over the memory of an earlier argument (`length` elements of type `type`).
+      const source = ctx.parts?.[r.arg]?.value
+      const C = CTORS[r.type]
+      try {
+        const buffer = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), 'buffer').get.call(source)
+        const offset = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), 'byteOffset').get.call(source)
+        const length = Math.min(r.length, Math.floor((buffer.byteLength - offset) / C.BYTES_PER_ELEMENT))
+        if (length <= 0 || offset % C.BYTES_PER_ELEMENT !== 0) return { value: undefined, canon: undefined }
+        return { value: new C(buffer, offset, length), canon: new Bad('an out sharing memory with an input') }
+      } catch {
+        return { value: undefined, canon: undefined }
+      }
+    }
     case 'detachAfter':
       // An instruction, not a value: after the call starts, detach one of its inputs.
       ctx.afterCall.push(() => {

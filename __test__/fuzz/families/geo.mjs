@@ -174,7 +174,7 @@ export const specs = [
   {
     name: 'haversineMany',
     kind: 'sync',
-    args: fc.tuple(latArb, lonArb, pointSetArb, optional(objArb({ radiusKm: radiusArb, normalize: normalizeArb, out: optional(orHostile(taArb(['f64', 'f64', 'f32'], { len: nArb }))) }))).map(([a, b, set, o]) => [a, b, ...set, o]),
+    args: fc.tuple(latArb, lonArb, pointSetArb, optional(objArb({ radiusKm: radiusArb, normalize: normalizeArb, out: optional(orHostile(fc.oneof({ weight: 6, arbitrary: taArb(['f64', 'f64', 'f32'], { len: nArb }) }, { weight: 1, arbitrary: fc.constant({ t: 'alias', arg: 2, type: 'f64', length: 17 }) }))) }))).map(([a, b, set, o]) => [a, b, ...set, o]),
     run: (hp, a) => hp.haversineMany(...a),
     oracle: (c, r) => {
       const normalize = normalizeAt(c.slice(2), 0)

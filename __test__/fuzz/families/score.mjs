@@ -26,7 +26,7 @@ const rowsFor = (d) =>
       { weight: 2, arbitrary: listArb(vectorFor(d), { maxLength: 8 }) },
     ),
   )
-const outFor = (n) => optional(orHostile(taArb(['f64', 'f64', 'f64', 'f32'], { len: fc.constantFrom(n, n, n + 1) })))
+const outFor = (n) => optional(orHostile(fc.oneof({ weight: 6, arbitrary: taArb(['f64', 'f64', 'f64', 'f32'], { len: fc.constantFrom(n, n, n + 1) }) }, { weight: 1, arbitrary: fc.constant({ t: 'alias', arg: 1, type: 'f64', length: n }) })))
 
 export const builders = {
   model(r, ctx) {

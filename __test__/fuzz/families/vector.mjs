@@ -22,6 +22,7 @@ const pairArb = vectorArb().chain((x) => {
 const outArb = (type, len) =>
   fc.oneof(
     { weight: 5, arbitrary: taArb([type], { len: fc.constant(len), wraps: wrapArb }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'alias', arg: 0, type, length: len }) },
     { weight: 1, arbitrary: taArb(['f64', 'f32'], { len: fc.constantFrom(len, len + 1, Math.max(0, len - 1)) }) },
     { weight: 1, arbitrary: hostileArb },
   )
