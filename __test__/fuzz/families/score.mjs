@@ -17,7 +17,16 @@ function modelParts(r) {
 
 /** A feature-vector length: mostly D, sometimes off by one, or D - 7 (what a lying `length` of +7 claims). */
 const lenFor = (d) => fc.oneof({ weight: 6, arbitrary: fc.constant(d) }, { weight: 1, arbitrary: fc.constantFrom(d + 1, Math.max(0, d - 1), Math.max(0, d - 7), 0) })
-const vectorFor = (d) => orHostile(fc.oneof(taArb(['f64', 'f64', 'f32', 'i32'], { len: lenFor(d) }), arrArb({ len: lenFor(d) })))
+const vectorFor = (d) =>
+  orHostile(
+    fc.oneof(
+      { weight: 4, arbitrary: taArb(['f64', 'f64', 'f32', 'i32'], { len: lenFor(d) }) },
+      { weight: 4, arbitrary: arrArb({ len: lenFor(d) }) },
+      // Typed arrays whose `length` lies (an own property claiming +7, a subclass getter claiming 1)
+      // paired with the real lengths that make the lie claim exactly D.
+      { weight: 1, arbitrary: fc.oneof(taArb(['f64', 'f32'], { len: fc.constant(Math.max(0, d - 7)), wraps: fc.constant('lyingLength') }), taArb(['f64', 'f32'], { len: fc.constant(d === 1 ? 2 : d), wraps: fc.constant('lyingGetter') })) },
+    ),
+  )
 /** Rows: a row-major typed array of k x D (k up to ~2,000, beyond the async inline limit for D = 20), or an array of vectors. */
 const rowsFor = (d) =>
   orHostile(
