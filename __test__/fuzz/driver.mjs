@@ -31,7 +31,7 @@ const SEED = Number(process.env.HOTPATH_FUZZ_SEED ?? 20261103)
 const ONLY = process.env.HOTPATH_FUZZ_ONLY
 const CALL_LIMIT_MS = Number(process.env.HOTPATH_FUZZ_CALL_LIMIT_MS ?? 15_000)
 const PATH = process.env.HOTPATH_FUZZ_PATH
-const MAX_SHRINKS = 25
+const MAX_SHRINKS = 60
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const dist = (path) => pathToFileURL(`${root}dist/${path}`).href
