@@ -25,6 +25,7 @@ export {
   AbortError,
   ErrorCode,
   HotpathInternalError,
+  IllegalConstructorError,
   InvalidArgTypeError,
   InvalidArgValueError,
   NativeLoadError,

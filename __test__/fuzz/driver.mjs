@@ -37,12 +37,12 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const dist = (path) => pathToFileURL(`${root}dist/${path}`).href
 const hp = await import(dist('index.js'))
 const refs = {
-  vector: await import(dist('reference/vector.js')),
-  score: await import(dist('reference/score.js')),
-  math: await import(dist('reference/math.js')),
-  stats: await import(dist('reference/stats.js')),
-  geo: await import(dist('reference/geo.js')),
-  image: await import(dist('reference/image.js')),
+  vector: await import(dist('vector/reference.js')),
+  score: await import(dist('score/reference.js')),
+  integer: await import(dist('integer/reference.js')),
+  stats: await import(dist('stats/reference.js')),
+  geo: await import(dist('geo/reference.js')),
+  image: await import(dist('image/reference.js')),
 }
 
 const { specs: allSpecs, builders = {} } = await import(`./families/${family}.mjs`)
@@ -55,6 +55,7 @@ const CODES = new Map([
   ['ERR_OUT_OF_RANGE', RangeError],
   ['ABORT_ERR', Error],
   ['ERR_HOTPATH_INTERNAL', Error],
+  ['ERR_ILLEGAL_CONSTRUCTOR', TypeError],
   ['ERR_HOTPATH_NATIVE_LOAD', Error],
 ])
 

@@ -6,7 +6,7 @@
  * Each family's driver checks, for every case: the process survives and the call settles in time;
  * every error is an Error with a documented code (docs/errors.md) of the documented class, async
  * APIs never throw synchronously, user code's errors propagate and are never swallowed; a call that
- * succeeds returns what the pure-TS reference (src/reference/) returns for the same input, and a
+ * succeeds returns what the pure-TS reference (src/<family>/reference.ts) returns for the same input, and a
  * call on input that must be rejected (detached or out-of-bounds buffers, an aborted signal, ...)
  * does not succeed. It then proves the native pool is free (an async call completes).
  *
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lastJson, requireDist, runNode } from '../helpers/runtime.js'
 
-const FAMILIES = ['vector', 'math', 'stats', 'score', 'geo', 'image', 'misc'] as const
+const FAMILIES = ['vector', 'integer', 'stats', 'score', 'geo', 'image', 'misc'] as const
 const RUNS = Number(process.env.HOTPATH_FUZZ_RUNS ?? 2000)
 const SEED = Number(process.env.HOTPATH_FUZZ_SEED ?? 20261103)
 /** Generous: about 10 ms per case is the slowest family on the reference machine. */

@@ -15,6 +15,8 @@ export const ErrorCode = {
   OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
   /** The operation was aborted through its `AbortSignal` (`AbortError`). */
   ABORTED: 'ABORT_ERR',
+  /** A class that cannot be constructed with `new` was (`GeoIndex`: use `GeoIndex.build`) (`TypeError`). */
+  ILLEGAL_CONSTRUCTOR: 'ERR_ILLEGAL_CONSTRUCTOR',
   /** A bug inside hotpath's native code (for example a contained Rust panic). */
   INTERNAL: 'ERR_HOTPATH_INTERNAL',
   /** No native binary could be loaded for this platform. */
@@ -39,6 +41,12 @@ export class InvalidArgValueError extends RangeError {
 export class OutOfRangeError extends RangeError {
   readonly code = ErrorCode.OUT_OF_RANGE
   override name = 'RangeError'
+}
+
+/** `new` on a class built only by its factories: `code === 'ERR_ILLEGAL_CONSTRUCTOR'`, as in Node core. */
+export class IllegalConstructorError extends TypeError {
+  readonly code = ErrorCode.ILLEGAL_CONSTRUCTOR
+  override name = 'TypeError'
 }
 
 /** The call was aborted: `name === 'AbortError'`, `code === 'ABORT_ERR'`, `cause` = the signal's reason. */

@@ -61,9 +61,17 @@ export function nonNegativeNumber(value: unknown, name: string, max = Number.MAX
   return value
 }
 
+const signalAborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!
+
 export function abortSignal(value: unknown, name = 'options.signal'): AbortSignal | undefined {
   if (value === undefined) return undefined
   if (!(value instanceof AbortSignal)) throw invalidType(name, 'an instance of AbortSignal', value)
+  try {
+    // Only a real signal passes Node's own brand check; Object.create(AbortSignal.prototype) does not.
+    signalAborted.call(value)
+  } catch {
+    throw invalidType(name, 'an instance of AbortSignal', value)
+  }
   return value
 }
 

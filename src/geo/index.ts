@@ -20,7 +20,7 @@
  * runs in JavaScript, where one call is cheaper than crossing into native code.
  */
 import { coded } from '../core/guard.js'
-import { fromNative, invalidType, invalidValue, outOfRange } from '../core/errors.js'
+import { fromNative, invalidType, invalidValue, outOfRange, IllegalConstructorError } from '../core/errors.js'
 import { native, type NativeBinding } from '../core/native.js'
 import * as reference from './reference.js'
 import { inline, rejecting, runNativeTask } from '../core/task.js'
@@ -424,7 +424,7 @@ export class GeoIndex {
 
   /** @internal Use `GeoIndex.build` or `GeoIndex.buildAsync`. */
   constructor(token: symbol, engine: Engine, size: number) {
-    if (token !== BUILD) throw new TypeError('GeoIndex has no public constructor: use GeoIndex.build(lats, lons) or GeoIndex.buildAsync(lats, lons)')
+    if (token !== BUILD) throw new IllegalConstructorError('GeoIndex has no public constructor: use GeoIndex.build(lats, lons) or GeoIndex.buildAsync(lats, lons)')
     this.#engine = engine
     this.#size = size
   }

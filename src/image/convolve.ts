@@ -12,6 +12,7 @@ import { runNativeTask } from '../core/task.js'
 import { isDetachable } from '../core/validate.js'
 import {
   allocate,
+  assertStillWhole,
   channelMask,
   checkAxis,
   checkFilter,
@@ -139,6 +140,7 @@ function one<T extends ImageSamples>(image: ImageInput<T>, filter: CheckedFilter
   const options = checkOptions(optionsValue)
   const mask = channelMask(options.channels, checked.channels)
   const out = target(checked, options.out)
+  assertStillWhole(checked, 'image')
   runSync([checked], [out], filter, options, mask)
   return result(checked, out)
 }
@@ -150,6 +152,7 @@ async function oneAsync<T extends ImageSamples>(image: ImageInput<T>, filter: ()
   const options = checkOptions(optionsValue)
   const mask = channelMask(options.channels, checked.channels)
   const out = target(checked, options.out)
+  assertStillWhole(checked, 'image')
   await runAsync([checked], [out], f, options, mask, options.out === undefined)
   return result(checked, out)
 }
@@ -230,13 +233,17 @@ export type ConvolveBatchAsyncOptions = Omit<ConvolveAsyncOptions, 'out'>
 
 function batchArguments(images: unknown, kernel: unknown, optionsValue: unknown): [CheckedImage[], CheckedFilter, CheckedOptions, number] {
   if (!Array.isArray(images)) throw invalidType('images', 'an array of images', images)
-  const checked = images.map((image, i) => checkImage(image, `images[${i}]`))
+  // An index loop, not map: a hole is an error (map would skip it and return a holey result), and
+  // a huge sparse array fails at its first hole instead of being walked.
+  const checked: CheckedImage[] = []
+  for (let i = 0; i < images.length; i++) checked.push(checkImage(images[i], `images[${i}]`))
   const filter = checkFilter(kernel)
   const options = checkOptions(optionsValue)
   if (options.out !== undefined) throw invalidValue('options.out', 'omitted in batch calls (each image gets a fresh output)', 'an image')
   // Mask bits beyond an image's channel count are ignored, so one mask serves every image; when
   // channels are named, each image must have them.
   const mask = options.channels === undefined ? ALL_CHANNELS : channelMask(options.channels, 4)
+  checked.forEach((image, i) => assertStillWhole(image, `images[${i}]`))
   checked.forEach((image, i) => {
     const missing = options.channels?.findIndex((c) => c >= image.channels) ?? -1
     if (missing >= 0) throw outOfRange(`options.channels[${missing}]`, `a channel every image has (images[${i}] has ${image.channels})`, options.channels![missing])

@@ -13,6 +13,7 @@
  *
  * Arguments are trusted: the facade has validated shapes, types and kernels.
  */
+import { typedArrayTag } from '../core/intrinsics.js'
 
 export type ImageSamples = Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array
 export type BorderMode = 'renormalize' | 'clamp' | 'mirror' | 'zero'
@@ -92,7 +93,7 @@ function roundTiesEven(v: number): number {
 
 /** How sums become samples of `out`: 0 = float (as is), 1 = round, 2 = truncate. */
 function storeMode(out: ImageSamples, rounding: RoundingMode): number {
-  return out instanceof Float32Array ? 0 : rounding === 'round' ? 1 : 2
+  return typedArrayTag(out) === 'Float32Array' ? 0 : rounding === 'round' ? 1 : 2
 }
 
 /** A float32 sum as a sample: rounded or truncated, then saturated to [0, max]; NaN becomes 0. */
@@ -156,7 +157,7 @@ export function convolveDirect(src: ImageSamples, out: ImageSamples, plan: Convo
   const rx = (kernelWidth - 1) / 2
   const ry = (kernelHeight - 1) / 2
   const mode = storeMode(out, plan.rounding)
-  const max = out instanceof Uint16Array ? 65535 : 255
+  const max = typedArrayTag(out) === 'Uint16Array' ? 65535 : 255
   const renormalize = border === 'renormalize'
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -200,7 +201,7 @@ export function convolveSeparableDirect(src: ImageSamples, out: ImageSamples, pl
   const rx = (kx.length - 1) / 2
   const ry = (ky.length - 1) / 2
   const mode = storeMode(out, plan.rounding)
-  const max = out instanceof Uint16Array ? 65535 : 255
+  const max = typedArrayTag(out) === 'Uint16Array' ? 65535 : 255
   const renormalize = border === 'renormalize'
   for (let y = 0; y < height; y++) {
     let weightsY = 0
@@ -243,7 +244,7 @@ export function convolveLines(src: ImageSamples, out: ImageSamples, plan: Convol
   const cols = axisMap(width, rx, border)
   const rows = axisMap(height, ry, border)
   const mode = storeMode(out, plan.rounding)
-  const max = out instanceof Uint16Array ? 65535 : 255
+  const max = typedArrayTag(out) === 'Uint16Array' ? 65535 : 255
   const renormalize = border === 'renormalize'
   const n = width * channels
   const pad = rx * channels
@@ -303,7 +304,7 @@ export function convolveSeparableLines(src: ImageSamples, out: ImageSamples, pla
   const cols = axisMap(width, rx, border)
   const rows = axisMap(height, ry, border)
   const mode = storeMode(out, plan.rounding)
-  const max = out instanceof Uint16Array ? 65535 : 255
+  const max = typedArrayTag(out) === 'Uint16Array' ? 65535 : 255
   const renormalize = border === 'renormalize'
   const scaleX = renormalize ? axisScales(kx, width) : null
   const scaleY = renormalize ? axisScales(ky, height) : null

@@ -16,6 +16,7 @@ import {
   finiteVector,
   integerInRange,
   isFloatArray,
+  lengthOf,
   nonNegativeNumber,
   optionsObject,
   type FloatArray,
@@ -136,9 +137,12 @@ export class RiskModel {
       // instanceof first (cheap, the common case); isView rules out proxies and prototype-borrowers;
       // isFloatArray admits arrays from other realms.
       if (((features instanceof Float64Array || features instanceof Float32Array) && ArrayBuffer.isView(features)) || isFloatArray(features)) {
-        if (features.length !== d) {
+        // Not `length`, which a subclass getter or an own property can fake: indexed elements
+        // cannot be, so the real length is d exactly when element d - 1 exists and element d does
+        // not (two loads, cheaper than asking the engine for the length).
+        if (features[d] !== undefined || features[d - 1] === undefined) {
           assertAttached(features, 'features')
-          throw lengthError('features', d, features.length)
+          throw lengthError('features', d, lengthOf(features))
         }
         if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
         return scoreRow(features, 0, weights, this.scoreThreshold)
@@ -268,12 +272,15 @@ export class RiskModel {
     try {
       const d = this.#engine.features
       if (isFloatArray(features)) {
-        if (features.length !== d) {
+        if (lengthOf(features) !== d) {
           assertAttached(features, 'features')
-          throw lengthError('features', d, features.length)
+          throw lengthError('features', d, lengthOf(features))
         }
       } else checkPlainVector(features, 'features', d)
-      return this.#queue.push(Float64Array.from(features))
+      // A copy by the engine's view of the memory (set reads a typed array by its real length).
+      const copy = new Float64Array(d)
+      copy.set(features)
+      return this.#queue.push(copy)
     } catch (error) {
       throw coded(error)
     }

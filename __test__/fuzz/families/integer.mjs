@@ -1,5 +1,5 @@
-// Integer math (`math` in the facade): sumOfSquares, fibonacci, primes, countPrimes and the async
-// twins. Exact results: compared with src/reference/math.ts for equality.
+// Integer math (the `integer` family): sumOfSquares, fibonacci, primes, countPrimes and the async
+// twins. Exact results: compared with src/integer/reference.ts for equality.
 import fc from 'fast-check'
 import { integer, invalid, options, plainValue, sameArray, signal } from '../oracle.mjs'
 import { hostileArb, num, objArb, optional, signalArb } from '../values.mjs'
@@ -32,14 +32,14 @@ function sumOfSquares(c, r) {
   const n = plainValue(c, 'n')
   if (typeof n === 'bigint') {
     if (n < 0n || n > 2n ** 64n - 1n) invalid('n: a BigInt out of 0n..2n ** 64n - 1n')
-    return r.math.sumOfSquares(n)
+    return r.integer.sumOfSquares(n)
   }
-  return r.math.sumOfSquares(BigInt(integer(n, 'n', 0)))
+  return r.integer.sumOfSquares(BigInt(integer(n, 'n', 0)))
 }
 
 export const specs = [
   { name: 'sumOfSquares', kind: 'sync', args: fc.tuple(sumOfSquaresArb), run: (hp, [n]) => hp.sumOfSquares(n), oracle: ([n], r) => sumOfSquares(n, r), compare: sameBigint },
-  { name: 'fibonacci', kind: 'sync', args: fc.tuple(countArb(10_000_000)), run: (hp, [n]) => hp.fibonacci(n), oracle: ([n], r) => r.math.fibonacci(integer(n, 'n', 0, 10_000_000)), compare: sameBigint },
+  { name: 'fibonacci', kind: 'sync', args: fc.tuple(countArb(10_000_000)), run: (hp, [n]) => hp.fibonacci(n), oracle: ([n], r) => r.integer.fibonacci(integer(n, 'n', 0, 10_000_000)), compare: sameBigint },
   {
     name: 'fibonacciAsync',
     kind: 'async',
@@ -47,11 +47,11 @@ export const specs = [
     run: (hp, [n, o]) => hp.fibonacciAsync(n, o),
     oracle: ([n, o], r) => {
       asyncSignal(o)
-      return r.math.fibonacci(integer(n, 'n', 0, 10_000_000))
+      return r.integer.fibonacci(integer(n, 'n', 0, 10_000_000))
     },
     compare: sameBigint,
   },
-  { name: 'primes', kind: 'sync', args: fc.tuple(countArb(2 ** 32)), run: (hp, [n]) => hp.primes(n), oracle: ([n], r) => r.math.primes(integer(n, 'limit', 0, 2 ** 32)), compare: sameArray },
+  { name: 'primes', kind: 'sync', args: fc.tuple(countArb(2 ** 32)), run: (hp, [n]) => hp.primes(n), oracle: ([n], r) => r.integer.primes(integer(n, 'limit', 0, 2 ** 32)), compare: sameArray },
   {
     name: 'primesAsync',
     kind: 'async',
@@ -59,11 +59,11 @@ export const specs = [
     run: (hp, [n, o]) => hp.primesAsync(n, o),
     oracle: ([n, o], r) => {
       asyncSignal(o)
-      return r.math.primes(integer(n, 'limit', 0, 2 ** 32))
+      return r.integer.primes(integer(n, 'limit', 0, 2 ** 32))
     },
     compare: sameArray,
   },
-  { name: 'countPrimes', kind: 'sync', args: fc.tuple(countArb(2 ** 32)), run: (hp, [n]) => hp.countPrimes(n), oracle: ([n], r) => r.math.countPrimes(integer(n, 'limit', 0, 2 ** 32)), compare: sameCount },
+  { name: 'countPrimes', kind: 'sync', args: fc.tuple(countArb(2 ** 32)), run: (hp, [n]) => hp.countPrimes(n), oracle: ([n], r) => r.integer.countPrimes(integer(n, 'limit', 0, 2 ** 32)), compare: sameCount },
   {
     name: 'countPrimesAsync',
     kind: 'async',
@@ -71,7 +71,7 @@ export const specs = [
     run: (hp, [n, o]) => hp.countPrimesAsync(n, o),
     oracle: ([n, o], r) => {
       asyncSignal(o)
-      return r.math.countPrimes(integer(n, 'limit', 0, 2 ** 32))
+      return r.integer.countPrimes(integer(n, 'limit', 0, 2 ** 32))
     },
     compare: sameCount,
   },
