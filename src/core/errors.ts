@@ -102,6 +102,11 @@ function describe(value: unknown): string {
   return `type ${typeof value} (${shown})`
 }
 
+/** A value as a message shows it: primitives as they print, objects described (their String() can throw). */
+export function shownValue(value: unknown): string {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') ? describeReceived(value) : String(value)
+}
+
 /** `The "name" argument must be <expected>. Received <value>` as a TypeError. */
 export function invalidType(name: string, expected: string, value: unknown): InvalidArgTypeError {
   return new InvalidArgTypeError(`The "${name}" argument must be ${expected}. Received ${describeReceived(value)}`)
@@ -114,7 +119,7 @@ export function invalidValue(name: string, expected: string, received: string): 
 
 /** A RangeError for a number outside its allowed range. */
 export function outOfRange(name: string, expected: string, value: unknown): OutOfRangeError {
-  return new OutOfRangeError(`The value of "${name}" is out of range. It must be ${expected}. Received ${value !== null && (typeof value === 'object' || typeof value === 'function') ? describeReceived(value) : String(value)}`)
+  return new OutOfRangeError(`The value of "${name}" is out of range. It must be ${expected}. Received ${shownValue(value)}`)
 }
 
 /** The AbortError for `signal`, carrying its reason as `cause`. */

@@ -3,7 +3,7 @@
  * sharp's raw `{ data, info }`), kernels, options. Each throws the typed errors of `errors.ts`,
  * naming the argument, what was expected and what was received.
  */
-import { describeReceived, invalidType, invalidValue, outOfRange } from '../core/errors.js'
+import { invalidType, invalidValue, outOfRange, shownValue } from '../core/errors.js'
 import { bufferOf, byteOffsetOf } from '../core/intrinsics.js'
 import { gaussianWeights, type BorderMode, type ImageSamples, type RoundingMode } from './reference.js'
 import { abortSignal, assertAttached, attachedLength, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../core/validate.js'
@@ -233,22 +233,17 @@ export function checkFilter(value: unknown, name = 'kernel'): CheckedFilter {
   throw invalidType(name, 'a kernel { width, height, data }, a separable kernel { x, y } or a Gaussian { sigma, radius? }', value)
 }
 
-/** A non-string option value for a message: objects described (String() of one can throw), the rest as is. */
-function shown(value: unknown): string {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') ? describeReceived(value) : String(value)
-}
-
 const BORDERS: ReadonlySet<string> = new Set(['renormalize', 'clamp', 'mirror', 'zero'])
 
 export function checkOptions(value: unknown, name = 'options'): CheckedOptions & { out: unknown } {
   const options = optionsObject(value as ConvolveAsyncOptions | undefined, name)
   const border = options.border === undefined ? 'renormalize' : options.border
   if (typeof border !== 'string' || !BORDERS.has(border)) {
-    throw invalidValue(`${name}.border`, "one of 'renormalize', 'clamp', 'mirror', 'zero'", typeof border === 'string' ? `'${border}'` : shown(border))
+    throw invalidValue(`${name}.border`, "one of 'renormalize', 'clamp', 'mirror', 'zero'", typeof border === 'string' ? `'${border}'` : shownValue(border))
   }
   const rounding = options.rounding === undefined ? 'round' : options.rounding
   if (rounding !== 'round' && rounding !== 'truncate') {
-    throw invalidValue(`${name}.rounding`, "'round' or 'truncate'", typeof rounding === 'string' ? `'${rounding}'` : shown(rounding))
+    throw invalidValue(`${name}.rounding`, "'round' or 'truncate'", typeof rounding === 'string' ? `'${rounding}'` : shownValue(rounding))
   }
   const channels = options.channels
   if (channels !== undefined && !Array.isArray(channels)) throw invalidType(`${name}.channels`, 'an array of channel indices', channels)
