@@ -2,20 +2,23 @@
 // round by round, so machine noise hits both alike. For a change to the facade (validation,
 // error handling) that must cost nothing on the fast paths.
 //
-// Usage: node scripts/compare-builds.mjs <before: dist/index.js> <after: dist/index.js> [--rounds N] [--only <name part>]
+// Usage: node scripts/compare-builds.mjs <before: dist/index.js> <after: dist/index.js> [--rounds N] [--repeat R] [--only <name part>]
+// --repeat R measures every case R times over and reports the median ratio with its range: one
+// measurement of a 30 ns call moves by a few percent on a shared machine, the median much less.
 // Example: git worktree add /tmp/before main~3 && (cd /tmp/before && npm ci && npm run build)
 //          node scripts/compare-builds.mjs /tmp/before/dist/index.js dist/index.js
 import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '15' }, only: { type: 'string' } } })
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '15' }, repeat: { type: 'string', default: '1' }, only: { type: 'string' } } })
 if (positionals.length !== 2) {
   console.error('usage: node scripts/compare-builds.mjs <before dist/index.js> <after dist/index.js> [--rounds N]')
   process.exit(2)
 }
 const builds = await Promise.all(positionals.map((path) => import(pathToFileURL(resolve(path)).href)))
 const rounds = Number(values.rounds)
+const repeats = Number(values.repeat)
 
 let seed = 1
 const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
@@ -46,8 +49,10 @@ const cases = [
 
 // The fastest sample: noise on a shared machine only ever adds time.
 const fastest = (xs) => Math.min(...xs)
-const rows = []
-for (const [name, setup] of cases.filter(([name]) => !values.only || name.includes(values.only))) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+
+/** The fastest sample per build over `rounds` interleaved rounds of one case. */
+function measure(setup) {
   const runs = builds.map((h) => setup(h))
   const samples = runs.map(() => [])
   for (const [op, calls] of runs) for (let i = 0; i < calls; i++) op() // warm-up
@@ -61,7 +66,21 @@ for (const [name, setup] of cases.filter(([name]) => !values.only || name.includ
       samples[b].push(Number(process.hrtime.bigint() - start) / calls)
     }
   }
-  const [before, after] = samples.map(fastest)
-  rows.push({ case: name, 'before ns/call': before.toFixed(1), 'after ns/call': after.toFixed(1), 'after/before': (after / before).toFixed(3) })
+  return samples.map(fastest)
 }
+
+const selected = cases.filter(([name]) => !values.only || name.includes(values.only))
+const results = selected.map(() => [])
+for (let k = 0; k < repeats; k++) selected.forEach(([, setup], i) => results[i].push(measure(setup)))
+const rows = selected.map(([name], i) => {
+  const ratios = results[i].map(([before, after]) => after / before)
+  const row = {
+    case: name,
+    'before ns/call': median(results[i].map(([before]) => before)).toFixed(1),
+    'after ns/call': median(results[i].map(([, after]) => after)).toFixed(1),
+    'after/before': median(ratios).toFixed(3),
+  }
+  if (repeats > 1) row.range = `${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`
+  return row
+})
 console.table(rows)

@@ -163,7 +163,6 @@ interface PointSet {
 
 function float64Array(value: unknown, name: string): Float64Array {
   if (typedArrayTag(value) !== 'Float64Array') throw invalidType(name, 'an instance of Float64Array', value)
-  attachedLength(value as Float64Array, name)
   return value as Float64Array
 }
 
@@ -175,9 +174,9 @@ function float64Array(value: unknown, name: string): Float64Array {
  */
 function arrayPoints(latsArg: unknown, lonsArg: unknown, latsName: string, lonsName: string): PointSet {
   const lats = float64Array(latsArg, latsName)
-  const n = lengthOf(lats)
+  const n = attachedLength(lats, latsName)
   const lons = float64Array(lonsArg, lonsName)
-  const m = lengthOf(lons)
+  const m = attachedLength(lons, lonsName)
   if (m !== n) throw invalidValue(lonsName, `the same length as "${latsName}" (${n})`, `length ${m}`)
   return { lats, lons, n, checked: false, latsName, lonsName }
 }
@@ -265,7 +264,7 @@ function nonEmpty(points: PointSet, objectForm: boolean): void {
 function outputFor(points: PointSet, out: unknown): Float64Array {
   if (out === undefined) return new Float64Array(points.n)
   const view = float64Array(out, 'options.out')
-  const m = lengthOf(view)
+  const m = attachedLength(view, 'options.out')
   if (m !== points.n) throw invalidValue('options.out', `a Float64Array of length ${points.n}`, `length ${m}`)
   assertNoOverlap(points.lats, 'lats', view, 'options.out')
   assertNoOverlap(points.lons, 'lons', view, 'options.out')

@@ -60,7 +60,6 @@ const fast = native?.vectorFastCalls() ?? null
 function vector(value: unknown, name: string): FloatArray {
   const tag = typedArrayTag(value)
   if (tag !== 'Float64Array' && tag !== 'Float32Array') throw invalidType(name, 'an instance of Float64Array or Float32Array', value)
-  attachedLength(value as FloatArray, name)
   return value as FloatArray
 }
 
@@ -74,7 +73,7 @@ function pairedVector(x: FloatArray, n: number, value: unknown, name: string): F
   if (isF64(y) !== isF64(x)) {
     throw invalidType(name, `an instance of ${isF64(x) ? 'Float64Array' : 'Float32Array'}, like "x" (mixed element types are not combined)`, value)
   }
-  const m = lengthOf(y)
+  const m = attachedLength(y, name)
   if (m !== n) throw invalidValue(name, `the same length as "x" (${n})`, `length ${m}`)
   return y
 }
@@ -95,7 +94,7 @@ function numberArgument(value: unknown, name: string): number {
 export function sum(x: Vector): number {
   try {
     const v = vector(x, 'x')
-    const n = lengthOf(v)
+    const n = attachedLength(v, 'x')
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sum(v) : reference.sum(v, n)
   } catch (error) {
     throw coded(error)
@@ -113,7 +112,7 @@ export function sum(x: Vector): number {
 export function sumSquares(x: Vector): number {
   try {
     const v = vector(x, 'x')
-    const n = lengthOf(v)
+    const n = attachedLength(v, 'x')
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sumSquares(v) : reference.sumSquares(v, n)
   } catch (error) {
     throw coded(error)
@@ -132,7 +131,7 @@ export function sumSquares(x: Vector): number {
 export function norm(x: Vector): number {
   try {
     const v = vector(x, 'x')
-    const n = lengthOf(v)
+    const n = attachedLength(v, 'x')
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.norm(v) : reference.norm(v, n)
   } catch (error) {
     throw coded(error)
@@ -150,7 +149,7 @@ export function norm(x: Vector): number {
 export function dot(x: Vector, y: Vector): number {
   try {
     const a = vector(x, 'x')
-    const n = lengthOf(a)
+    const n = attachedLength(a, 'x')
     const b = pairedVector(a, n, y, 'y')
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.dot(a, b) : reference.dot(a, b, n)
   } catch (error) {
@@ -169,7 +168,7 @@ export function dot(x: Vector, y: Vector): number {
 export function sqEuclidean(x: Vector, y: Vector): number {
   try {
     const a = vector(x, 'x')
-    const n = lengthOf(a)
+    const n = attachedLength(a, 'x')
     const b = pairedVector(a, n, y, 'y')
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sqEuclidean(a, b) : reference.sqEuclidean(a, b, n)
   } catch (error) {
@@ -190,7 +189,7 @@ export function scale<T extends Vector>(x: T, factor: number): T {
   try {
     const v = vector(x, 'x')
     const f = numberArgument(factor, 'factor')
-    const n = lengthOf(v)
+    const n = attachedLength(v, 'x')
     if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scale(v, f)
     else reference.scale(v, f, n)
     return x
@@ -225,7 +224,7 @@ export function scaleAndShift<T extends Vector>(x: T, scale: number, shift: numb
     const v = vector(x, 'x')
     const s = numberArgument(scale, 'scale')
     const t = numberArgument(shift, 'shift')
-    const n = lengthOf(v)
+    const n = attachedLength(v, 'x')
     const out = outputFor<T>(v, 'x', optionsObject(options).out, 'options.out', n, isF64(v))
     if (fast && n > VECTOR_SHORT_MAX_ELEMENTS) fast.scaleAndShift(v, s, t, out)
     else reference.scaleAndShift(v, s, t, out, n)
@@ -237,7 +236,7 @@ export function scaleAndShift<T extends Vector>(x: T, scale: number, shift: numb
 
 function pointsVector(value: unknown): FloatArray {
   const points = vector(value, 'points')
-  const n = lengthOf(points)
+  const n = attachedLength(points, 'points')
   if (n % 2 !== 0) throw invalidValue('points', 'an even length (interleaved x, y pairs)', `length ${n}`)
   return points
 }
@@ -299,32 +298,35 @@ async function reduceAsync(operation: Operation, x: FloatArray, y: FloatArray | 
 /** Async {@link sum}: `await sumAsync(x, { signal })`. */
 export const sumAsync: (x: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, options) => {
   const v = vector(x, 'x')
+  attachedLength(v, 'x')
   return reduceAsync('sum', v, null, asyncOptions(options), () => sum(v))
 })
 
 /** Async {@link sumSquares}. */
 export const sumSquaresAsync: (x: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, options) => {
   const v = vector(x, 'x')
+  attachedLength(v, 'x')
   return reduceAsync('sumSquares', v, null, asyncOptions(options), () => sumSquares(v))
 })
 
 /** Async {@link norm}. */
 export const normAsync: (x: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, options) => {
   const v = vector(x, 'x')
+  attachedLength(v, 'x')
   return reduceAsync('norm', v, null, asyncOptions(options), () => norm(v))
 })
 
 /** Async {@link dot}: `await dotAsync(x, y, { signal })`. */
 export const dotAsync: (x: Vector, y: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, y, options) => {
   const a = vector(x, 'x')
-  const b = pairedVector(a, lengthOf(a), y, 'y')
+  const b = pairedVector(a, attachedLength(a, 'x'), y, 'y')
   return reduceAsync('dot', a, b, asyncOptions(options), () => dot(a, b))
 })
 
 /** Async {@link sqEuclidean}. */
 export const sqEuclideanAsync: (x: Vector, y: Vector, options?: VectorAsyncOptions) => Promise<number> = rejecting((x, y, options) => {
   const a = vector(x, 'x')
-  const b = pairedVector(a, lengthOf(a), y, 'y')
+  const b = pairedVector(a, attachedLength(a, 'x'), y, 'y')
   return reduceAsync('sqEuclidean', a, b, asyncOptions(options), () => sqEuclidean(a, b))
 })
 
@@ -351,7 +353,7 @@ export const scaleAsync: <T extends Vector>(x: T, factor: number, options?: Vect
   const v = vector(x, 'x')
   const f = numberArgument(factor, 'factor')
   const signal = asyncOptions(options)
-  if (!native || lengthOf(v) <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scale(x, f))
+  if (!native || attachedLength(v, 'x') <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scale(x, f))
   await mapAsync('scale', v, v, 'x', f, 0, signal)
   return x
 })
@@ -364,7 +366,7 @@ export const scaleAndShiftAsync: <T extends Vector>(x: T, scale: number, shift: 
     const t = numberArgument(shift, 'shift')
     const opts = optionsObject(options)
     const signal = abortSignal(opts.signal)
-    const n = lengthOf(v)
+    const n = attachedLength(v, 'x')
     const out = outputFor<T>(v, 'x', opts.out, 'options.out', n, isF64(v))
     if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scaleAndShift(x, s, t, { out }))
     return mapAsync('scaleAndShift', v, out, 'options.out', s, t, signal)
