@@ -24,7 +24,7 @@ import { fromNative, invalidType, invalidValue, outOfRange, IllegalConstructorEr
 import { native, type NativeBinding } from '../core/native.js'
 import * as reference from './reference.js'
 import { inline, rejecting, runNativeTask } from '../core/task.js'
-import { abortSignal, assertNoOverlap, attachedLength, booleanOption, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../core/validate.js'
+import { abortSignal, assertNoOverlap, attachedLength, booleanOption, integerInRange, optionsObject, typedArrayTag } from '../core/validate.js'
 
 export { EARTH_RADIUS_KM } from './reference.js'
 
