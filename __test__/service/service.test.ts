@@ -132,6 +132,88 @@ it('both scorers give the same scores', async () => {
   a.body.risk.forEach((r: number, i: number) => expect(r).toBeCloseTo(b.body.risk[i], 12))
 })
 
+describe('POST /score/batch JSON bodies (SCORER=native: parseFeatureRows on the bytes; SCORER=js: JSON.parse)', () => {
+  const kinds = ['native', 'js'] as const
+  const post = (kind: 'native' | 'js', body: string, path = '/score/batch') => postJson(`${services[kind].url}${path}`, body)
+  const lead = Array.from({ length: 40 }, (_, i) => randomVector(D, 30000 + i))
+  // parseFeatureRows hands documents under 512 bytes to JSON.parse: `short` puts the row under
+  // test there, `long` (after 40 good rows, ~16 KB) on the native parser.
+  const layouts = {
+    short: { at: 0, body: (row: string) => `{"transactions": [${row}]}` },
+    long: { at: lead.length, body: (row: string) => `${JSON.stringify({ transactions: lead }).slice(0, -2)},${row}]}` },
+  }
+  const row = (last: string) => `[${randomVector(D - 1, 3).join(',')},${last}]`
+
+  it('the same valid batch gives the same scores from both scorers, and from JSON and binary bodies', async () => {
+    for (const n of [1, 400]) {
+      const batch = Array.from({ length: n }, (_, i) => randomVector(D, 40000 + i).map((x) => x * (i % 5)))
+      const expected = Array.from(model.scoreBatch(batch))
+      const body = JSON.stringify({ transactions: batch })
+      const [native, js] = await Promise.all(kinds.map((kind) => post(kind, body)))
+      expect(native.status).toBe(200)
+      expect(js.status).toBe(200)
+      expect(native.body).toEqual({ risk: expected })
+      expect(Object.keys(js.body)).toEqual(['risk'])
+      expect(js.body.risk).toHaveLength(n)
+      // The JS twin sums in another order than the SIMD kernel: equal to the last bits or so.
+      js.body.risk.forEach((r: number, i: number) => expect(r).toBeCloseTo(expected[i], 12))
+
+      const bin = await fetch(`${services.native.url}/score/batch`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(Float64Array.from(batch.flat()).buffer) })
+      expect(Array.from(new Float64Array(await bin.arrayBuffer()))).toEqual(expected)
+      const charset = await fetch(`${services.native.url}/score/batch`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body })
+      expect(await charset.json()).toEqual({ risk: expected })
+    }
+  })
+
+  describe.each(Object.entries(layouts))('bad bodies, the bad row %s', (_layout, { at, body }) => {
+    it.each([
+      ['malformed JSON', body(row('1')).slice(0, -4), 'ERR_INVALID_ARG_VALUE', 'FST_ERR_CTP_INVALID_JSON_BODY', /must be valid JSON/],
+      ['a token that is not JSON', body(row('tru')), 'ERR_INVALID_ARG_VALUE', 'FST_ERR_CTP_INVALID_JSON_BODY', /must be valid JSON/],
+      ['a row of the wrong length', body('[1, 2]'), 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_VALUE', new RegExp(`"transactions\\[${at}\\]".*20 features. Received length 2`)],
+      ['a row that is not an array', body('null'), 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE', new RegExp(`"transactions\\[${at}\\]"`)],
+      ['a string feature', body(row('"x"')), 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE', new RegExp(`"transactions\\[${at}\\]\\[19\\]" argument must be of type number`)],
+      ['a null feature', body(row('null')), 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE', new RegExp(`"transactions\\[${at}\\]\\[19\\]" argument must be of type number`)],
+      ['a non-finite feature (1e400)', body(row('1e400')), 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_VALUE', new RegExp(`^transactions\\[${at}\\]\\[19\\] must be a finite number. Received Infinity$`)],
+      ['a non-finite feature (-1e400)', body(row('-1e400')), 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_VALUE', /Received -Infinity$/],
+      ['no "transactions" field', body(row('1')).replace('"transactions"', '"rows"'), 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE', /"transactions"/],
+    ])('%s: a 400 with a code from both scorers', async (_name, text, nativeCode, jsCode, nativeMessage) => {
+      const [native, js] = await Promise.all(kinds.map((kind) => post(kind, text)))
+      expect({ status: native.status, code: native.body.error?.code }).toEqual({ status: 400, code: nativeCode })
+      expect(native.body.error.message).toMatch(nativeMessage)
+      expect({ status: js.status, code: js.body.error?.code }).toEqual({ status: 400, code: jsCode })
+      expect(typeof js.body.error.message).toBe('string')
+    })
+  })
+
+  it.each([
+    ['an empty batch', '{"transactions": []}', 400, 'ERR_INVALID_ARG_VALUE'],
+    ['an empty body', '', 400, 'FST_ERR_CTP_EMPTY_JSON_BODY'],
+    ['a body that is not an object', '[[1, 2]]', 400, 'ERR_INVALID_ARG_TYPE'],
+    // Fastify's prototype-poisoning checks, kept for the bytes parsed natively.
+    ['a "__proto__" key', `{"__proto__": {"x": 1}, ${layouts.long.body(row('1')).slice(1)}`, 400, 'FST_ERR_CTP_INVALID_JSON_BODY'],
+    ['an escaped "__proto__" key', `{"\\u005f_proto__": {"x": 1}, ${layouts.long.body(row('1')).slice(1)}`, 400, 'FST_ERR_CTP_INVALID_JSON_BODY'],
+    ['a "constructor" holding "prototype"', `{"constructor": {"prototype": {}}, ${layouts.long.body(row('1')).slice(1)}`, 400, 'FST_ERR_CTP_INVALID_JSON_BODY'],
+    ['a harmless "constructor" key', `{"constructor": 1, ${layouts.long.body(row('1')).slice(1)}`, 200, undefined],
+  ])('%s: the same answer from both scorers', async (_name, text, status, code) => {
+    const [native, js] = await Promise.all(kinds.map((kind) => post(kind, text)))
+    expect(native.status).toBe(status)
+    expect(js.status).toBe(status)
+    if (code) {
+      expect(native.body.error.code).toBe(code)
+      expect(js.body.error.code).toBe(code)
+    } else {
+      expect(native.body.risk).toHaveLength(lead.length + 1)
+      native.body.risk.forEach((r: number, i: number) => expect(r).toBeCloseTo(js.body.risk[i], 12))
+    }
+  })
+
+  it('the other routes keep Fastify\'s JSON parser', async () => {
+    const res = await post('native', '{"features": [1, 2', '/score')
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBe('FST_ERR_CTP_INVALID_JSON_BODY')
+  })
+})
+
 describe('model file validation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scoring-model-'))
   it.each([

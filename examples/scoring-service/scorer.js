@@ -68,9 +68,19 @@ function checkVector(features, d, name) {
   }
 }
 
+/** checkFinite for a row-major matrix of rows of `d`, naming the element `name[row][column]`. */
+function checkFiniteRows(matrix, d, name) {
+  for (let i = 0; i < matrix.length; i++) {
+    const x = matrix[i]
+    if (x - x !== 0) throw badValue(`${name}[${Math.floor(i / d)}][${i % d}] must be a finite number. Received ${x}`)
+  }
+}
+
+const emptyBatch = () => badValue('"transactions" must hold at least one feature vector')
+
 function checkRows(rows) {
   if (!Array.isArray(rows)) throw badType('"transactions" must be an array of feature vectors')
-  if (rows.length === 0) throw badValue('"transactions" must hold at least one feature vector')
+  if (rows.length === 0) throw emptyBatch()
 }
 
 function checkMatrix(matrix, d) {
@@ -99,6 +109,13 @@ export function nativeScorer(file, { maxBatch, maxWaitMs }) {
       const out = model.scoreBatch(rows)
       for (let i = 0; i < rows.length; i++) checkFinite(rows[i], `transactions[${i}]`)
       return out
+    },
+    // The "transactions" of a JSON body read by parseFeatureRows (shapes and types already
+    // checked there, each error naming its element): the same checks as scoreRows, then one call.
+    scoreParsedRows(matrix) {
+      if (matrix.length === 0) throw emptyBatch()
+      checkFiniteRows(matrix, d, 'transactions')
+      return model.scoreBatch(matrix)
     },
     scoreMatrix(matrix) {
       checkMatrix(matrix, d)
