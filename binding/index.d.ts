@@ -87,6 +87,49 @@ export declare class NativeRiskModel {
   scoreBatchF32PinnedAsync(rows: Float32Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
 }
 
+/** A tokenizer: immutable options, shared cheaply with async tasks. */
+export declare class NativeTokenizer {
+  constructor(options: NativeTokenizerOptions)
+  /**
+   * Tokens of every record (see `NativeFlatTokens`). Uses the hotpath pool for large batches
+   * unless `singleThread` or async tasks hold the pool.
+   */
+  tokenize(input: string | Uint8Array, lengths: Uint32Array | undefined | null, singleThread: boolean): NativeFlatTokens
+  /**
+   * Ids of every record's tokens: feature hashing with `hashBits` (1-32), or, when
+   * `hashBits` is 0, `vocabulary`'s ids.
+   */
+  encode(input: string | Uint8Array, lengths: Uint32Array | undefined | null, hashBits: number, vocabulary: NativeVocabulary | undefined | null, singleThread: boolean): NativeEncoded
+  /**
+   * Counts the records' tokens and keeps those seen at least `minCount` times, the `maxSize`
+   * most frequent.
+   */
+  buildVocabulary(input: string | Uint8Array, lengths: Uint32Array | undefined | null, minCount: number, maxSize: number | undefined | null, singleThread: boolean): NativeVocabulary
+  /**
+   * `tokenize` on a libuv worker thread, in parallel on the pool; abortable between chunks of
+   * 256 records through `cancel`.
+   */
+  tokenizeAsync(input: string | Uint8Array, lengths: Uint32Array | undefined | null, cancel: CancelToken): Promise<NativeFlatTokens>
+  /** `encode` on a libuv worker thread; abortable through `cancel`. */
+  encodeAsync(input: string | Uint8Array, lengths: Uint32Array | undefined | null, hashBits: number, vocabulary: NativeVocabulary | undefined | null, cancel: CancelToken): Promise<NativeEncoded>
+  /** `buildVocabulary` on a libuv worker thread; abortable through `cancel`. */
+  buildVocabularyAsync(input: string | Uint8Array, lengths: Uint32Array | undefined | null, minCount: number, maxSize: number | undefined | null, cancel: CancelToken): Promise<NativeVocabulary>
+}
+
+/** Tokens and their counts; ids start at 1 (0 is every unknown token). */
+export declare class NativeVocabulary {
+  /** From tokens in id order (id 1 first) and their counts; duplicates are an error. */
+  static fromParts(tokens: Array<string>, counts: Array<number>): NativeVocabulary
+  get size(): number
+  id(token: string): number
+  token(id: number): string | null
+  count(token: string): number
+  /** Tokens in id order (id 1 first). */
+  tokens(): Array<string>
+  /** Counts in id order. */
+  counts(): Array<number>
+}
+
 /** A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`. */
 export declare class PreparedRows {}
 
@@ -189,6 +232,25 @@ export interface ImageFilter {
   channelMask: number
 }
 
+/**
+ * Record `i`'s ids are `ids.subarray(offsets[i], offsets[i + 1])`. Declares the result's type;
+ * the value is built by `encoded_object`.
+ */
+export interface NativeEncoded {
+  ids: Uint32Array
+  offsets: Uint32Array
+}
+
+/**
+ * `{ text, ends, counts }` (see `FlatTokens`). Declares the result's type; the value is built
+ * by `flat_object` with plain property stores, cheaper than `napi_define_properties`.
+ */
+export interface NativeFlatTokens {
+  text: string
+  ends: Uint32Array
+  counts: Uint32Array
+}
+
 /** Describes the loaded native binary and the CPU features it detected. */
 export declare function nativeInfo(): NativeInfo
 
@@ -201,6 +263,24 @@ export interface NativeInfo {
   threads: number
   /** Version of the native crate. */
   version: string
+}
+
+/** Tokenizer options after the facade's validation and defaults. */
+export interface NativeTokenizerOptions {
+  /** `'nfkc'`, `'nfc'` or `'none'`. */
+  normalize: string
+  /** `'lower'`, `'fold'` or `'none'`. */
+  case: string
+  /** `'uax29'` or `'auto'`. */
+  segmenter: string
+  minLength: number
+  maxLength?: number
+  stopwords: Array<string>
+  dropNumbers: boolean
+  /** Absent: no detection; `'keep'`, `'drop'`, or the placeholder token. */
+  urls?: string
+  /** As `urls`. */
+  emails?: string
 }
 
 /** Copies Float32Array rows now (as f32). */

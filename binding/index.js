@@ -773,10 +773,12 @@ if (
   }
 }
 
-const { CancelToken, NativeGeoIndex, NativeRiskModel, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, debugPanicInPool, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, scoreParseJsonRows, scoreParseJsonRowsAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativeRiskModel, NativeTokenizer, NativeVocabulary, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, debugPanicInPool, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, scoreParseJsonRows, scoreParseJsonRowsAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeGeoIndex }
 export { NativeRiskModel }
+export { NativeTokenizer }
+export { NativeVocabulary }
 export { PreparedRows }
 export { countPrimes }
 export { countPrimesAsync }

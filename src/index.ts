@@ -101,3 +101,17 @@ export type {
   SeparableKernel,
   SharpRawImage,
 } from './image/index.js'
+export { Tokenizer, UNKNOWN_TOKEN_ID, Vocabulary } from './text/index.js'
+export type {
+  BuildVocabularyAsyncOptions,
+  BuildVocabularyOptions,
+  EncodeAsyncOptions,
+  EncodedBatch,
+  EncodeOptions,
+  SpecialTokenRule,
+  TextAsyncOptions,
+  TextInput,
+  TokenizerOptions,
+  TokenStreamOptions,
+  VocabularyJSON,
+} from './text/index.js'

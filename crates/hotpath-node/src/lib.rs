@@ -15,6 +15,7 @@ mod raw;
 mod score;
 mod stats;
 mod tasks;
+mod text;
 mod vector;
 
 /// Runs once, when the process first loads the addon (workers share the loaded library).

@@ -1,5 +1,5 @@
 //! Token ids: feature hashing or vocabulary lookup, flat `ids` + `offsets` output.
-use super::{Tokenizer, Vocabulary, map_chunks};
+use super::{Record, Tokenizer, Vocabulary, map_chunks};
 use crate::pool::Threads;
 use crate::{AbortFlag, KernelError};
 
@@ -38,7 +38,7 @@ pub struct Encoded {
 }
 
 impl Tokenizer {
-    pub fn encode_batch<T: AsRef<[u8]> + Sync>(
+    pub fn encode_batch<T: Record>(
         &self,
         records: &[T],
         encoding: Encoding<'_>,
@@ -59,7 +59,7 @@ impl Tokenizer {
             let mut lens = Vec::with_capacity(chunk.len());
             for r in chunk {
                 let before = ids.len();
-                let text = String::from_utf8_lossy(r.as_ref());
+                let text = r.text();
                 self.for_each_token(&text, |t| {
                     ids.push(match encoding {
                         Encoding::Hash(bits) => hash_id(t, bits),

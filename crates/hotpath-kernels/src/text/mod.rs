@@ -4,11 +4,13 @@
 //! (see [`rules`]) → UAX #29 word segmentation keeping word-like segments → rules (length in code
 //! points, stopwords, numbers).
 //!
-//! Records are decoded as UTF-8 with invalid sequences replaced by U+FFFD (maximal subparts, as
-//! `TextDecoder` does). Batches run in parallel on the crate's pool.
+//! Records are UTF-8 bytes or UTF-16 units (see [`Record`]), invalid sequences and lone surrogates
+//! decoding to U+FFFD as `TextDecoder` does. Batches run in parallel on the crate's pool.
 mod case;
 mod encode;
+mod flat;
 mod normalize;
+mod records;
 pub mod rules;
 mod segment;
 mod vocabulary;
@@ -21,7 +23,9 @@ use std::collections::HashSet;
 
 pub use case::CaseMapping;
 pub use encode::{Encoded, Encoding, fnv1a32, hash_id};
+pub use flat::{FlatTokens, MAX_STRING_UNITS, utf16_len};
 pub use normalize::Normalization;
+pub use records::{Record, Utf16, split_records, utf16_records};
 pub use rules::Special;
 pub use segment::SegmenterKind;
 pub use vocabulary::{UNKNOWN_ID, Vocabulary};
@@ -181,8 +185,8 @@ impl Tokenizer {
         out
     }
 
-    /// Tokenizes each record (UTF-8 bytes, invalid sequences become U+FFFD).
-    pub fn tokenize_batch<T: AsRef<[u8]> + Sync>(
+    /// Tokenizes each record.
+    pub fn tokenize_batch<T: Record>(
         &self,
         records: &[T],
         threads: Threads,
@@ -191,25 +195,11 @@ impl Tokenizer {
         let parts = map_chunks(records, threads, abort, |chunk| {
             chunk
                 .iter()
-                .map(|r| self.tokenize(&String::from_utf8_lossy(r.as_ref())))
+                .map(|r| self.tokenize(&r.text()))
                 .collect::<Vec<_>>()
         })?;
         Ok(parts.into_iter().flatten().collect())
     }
-}
-
-/// Splits newline-separated records: `\n` or `\r\n` ends a record; a final newline does not start
-/// an empty record; empty input has no records.
-pub fn split_records(bytes: &[u8]) -> Vec<&[u8]> {
-    let mut out: Vec<&[u8]> = Vec::new();
-    if bytes.is_empty() {
-        return out;
-    }
-    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    for line in body.split(|&b| b == b'\n') {
-        out.push(line.strip_suffix(b"\r").unwrap_or(line));
-    }
-    out
 }
 
 /// Runs `f` over chunks of `CHUNK` records, in parallel when `threads` allows, checking `abort`

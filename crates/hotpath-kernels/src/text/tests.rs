@@ -135,3 +135,39 @@ fn text_auto_segments_thai() {
     });
     assert!(t.tokenize("ทุกสองสัปดาห์").len() >= 2);
 }
+
+#[test]
+fn text_flat_matches_tokenize_batch_with_utf16_ends() {
+    let t = tok(TokenizerOptions::default());
+    // Chunks of 256 records: 600 records cross two chunk boundaries, so ends are rebased.
+    let recs: Vec<String> = (0..600)
+        .map(|i| format!("Ünïcode {i} 😀x 𝒳yz, ok"))
+        .collect();
+    let flat = t.tokenize_flat(&recs, Threads::Auto, AbortFlag::never()).unwrap();
+    let nested = t.tokenize_batch(&recs, Threads::Single, AbortFlag::never()).unwrap();
+    let utf16: Vec<u16> = flat.text.encode_utf16().collect();
+    let mut k = 0;
+    let mut start = 0usize;
+    for (i, tokens) in nested.iter().enumerate() {
+        assert_eq!(flat.counts[i] as usize, tokens.len());
+        for token in tokens {
+            let end = flat.ends[k] as usize;
+            assert_eq!(String::from_utf16(&utf16[start..end]).unwrap(), *token);
+            start = end;
+            k += 1;
+        }
+    }
+    assert_eq!(k, flat.ends.len());
+    assert_eq!(start, utf16.len());
+}
+
+#[test]
+fn text_utf16_records_lossy_and_lengths_checked() {
+    let units: Vec<u16> = "ab".encode_utf16().chain([0xd800, b'c' as u16]).collect();
+    let recs = utf16_records(&units, &[2, 2]).unwrap();
+    let t = tok(TokenizerOptions::default());
+    let out = t.tokenize_batch(&recs, Threads::Single, AbortFlag::never()).unwrap();
+    assert_eq!(out, [vec!["ab".to_string()], vec!["c".to_string()]]);
+    assert!(utf16_records(&units, &[2, 1]).is_err());
+    assert_eq!(utf16_len("a😀é"), 4);
+}

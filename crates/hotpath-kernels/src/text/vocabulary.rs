@@ -3,7 +3,7 @@
 //! Id 0 ([`UNKNOWN_ID`]) is every token the vocabulary does not hold.
 use std::collections::HashMap;
 
-use super::{Tokenizer, map_chunks};
+use super::{Record, Tokenizer, map_chunks};
 use crate::pool::Threads;
 use crate::{AbortFlag, KernelError};
 
@@ -109,7 +109,7 @@ impl Vocabulary {
 
 impl Tokenizer {
     /// Counts tokens over the records (in parallel) and builds a vocabulary.
-    pub fn build_vocabulary<T: AsRef<[u8]> + Sync>(
+    pub fn build_vocabulary<T: Record>(
         &self,
         records: &[T],
         min_count: u64,
@@ -120,7 +120,7 @@ impl Tokenizer {
         let parts = map_chunks(records, threads, abort, |chunk| {
             let mut m: HashMap<String, u64> = HashMap::new();
             for r in chunk {
-                let text = String::from_utf8_lossy(r.as_ref());
+                let text = r.text();
                 self.for_each_token(&text, |t| {
                     if let Some(c) = m.get_mut(t) {
                         *c += 1;
