@@ -89,10 +89,10 @@ function prepare(texts: unknown, name = 'texts'): Prepared {
 /** Records as strings, for the reference. */
 function recordsOf({ input, lengths }: Prepared): string[] {
   if (typeof input !== 'string') return splitRecords(new TextDecoder().decode(input))
-  const out: string[] = new Array(lengths!.length)
+  const out: string[] = []
   let at = 0
   for (let i = 0; i < lengths!.length; i++) {
-    out[i] = input.slice(at, at + lengths![i]!)
+    out.push(input.slice(at, at + lengths![i]!))
     at += lengths![i]!
   }
   return out
@@ -101,18 +101,18 @@ function recordsOf({ input, lengths }: Prepared): string[] {
 /** `{ text, ends, counts }` from native code → one token array per record (slices share `text`). */
 function unflatten(flat: { text: string; ends: Uint32Array; counts: Uint32Array }): string[][] {
   const { text, ends, counts } = flat
-  const out: string[][] = new Array(counts.length)
+  // Arrays grown by push stay packed (new Array(n) makes holey ones, slower to read).
+  const out: string[][] = []
   let k = 0
   let start = 0
   for (let i = 0; i < counts.length; i++) {
-    const n = counts[i]!
-    const row: string[] = new Array(n)
-    for (let j = 0; j < n; j++) {
-      const end = ends[k++]!
-      row[j] = text.slice(start, end)
+    const row: string[] = []
+    for (const last = k + counts[i]!; k < last; k++) {
+      const end = ends[k]!
+      row.push(text.slice(start, end))
       start = end
     }
-    out[i] = row
+    out.push(row)
   }
   return out
 }
