@@ -8,6 +8,7 @@ import { runStatsBench } from '../bench/stats.js'
 import { runVectorBench } from '../bench/vector.js'
 import { runGeoBench } from '../bench/geo.js'
 import { runImageBench } from '../bench/image.js'
+import { runTextBench } from '../bench/text.js'
 import { runtimeInfo } from '../core/info.js'
 
 /** The suites after the risk score, by the name `--suite` takes. */
@@ -17,6 +18,7 @@ export const SUITES: Record<string, Suite> = {
   stats: runStatsBench,
   geo: runGeoBench,
   image: runImageBench,
+  text: runTextBench,
 }
 
 export const SUITE_NAMES = ['score', ...Object.keys(SUITES)]

@@ -11,7 +11,7 @@ import { invalidType, invalidValue } from '../core/errors.js'
 import { coded } from '../core/guard.js'
 import { native, type NativeBinding } from '../core/native.js'
 import { inline, rejecting, runNativeTask } from '../core/task.js'
-import { abortSignal, attachedLength, integerInRange, optionsObject, typedArrayTag } from '../core/validate.js'
+import { abortSignal, attachedLength, booleanOption, integerInRange, optionsObject, typedArrayTag } from '../core/validate.js'
 import { tokenizerConfig, type TokenizerConfig, type TokenizerOptions } from './options.js'
 import { hashId, mapText, ReferenceTokenizer, splitRecords } from './reference.js'
 import { tokenStream, type TokenStreamOptions } from './stream.js'
@@ -34,16 +34,25 @@ export interface EncodedBatch {
   offsets: Uint32Array
 }
 
+export type EncodeBatchOptions = EncodeOptions & TextBatchOptions
+
 export type EncodeAsyncOptions = EncodeOptions & { signal?: AbortSignal }
 
-export interface BuildVocabularyOptions {
+export interface TextBatchOptions {
+  /** Use hotpath's thread pool for large batches; default true. */
+  parallel?: boolean
+}
+
+export interface BuildVocabularyOptions extends TextBatchOptions {
   /** Tokens counted fewer times are left out. Default 1. */
   minCount?: number
   /** Keep at most this many tokens, the most frequent. Default: all. */
   maxSize?: number
 }
 
-export interface BuildVocabularyAsyncOptions extends BuildVocabularyOptions {
+export interface BuildVocabularyAsyncOptions {
+  minCount?: number
+  maxSize?: number
   signal?: AbortSignal
 }
 
@@ -152,11 +161,12 @@ export class Tokenizer {
   }
 
   /** The tokens of each record, in order. Runs on the calling thread, using hotpath's pool for large batches. */
-  tokenizeBatch(texts: TextInput): string[][] {
+  tokenizeBatch(texts: TextInput, options?: TextBatchOptions): string[][] {
     try {
       const batch = prepare(texts)
+      const single = !booleanOption(optionsObject(options).parallel, 'options.parallel', true)
       if (!this.#native) return this.#referenceTokens(batch)
-      return unflatten(this.#native.tokenize(batch.input, batch.lengths, false))
+      return unflatten(this.#native.tokenize(batch.input, batch.lengths, single))
     } catch (error) {
       throw coded(error)
     }
@@ -174,12 +184,13 @@ export class Tokenizer {
   }
 
   /** Token ids of each record, flat (see {@link EncodedBatch}); no JavaScript value per token. */
-  encodeBatch(input: TextInput, options: EncodeOptions): EncodedBatch {
+  encodeBatch(input: TextInput, options: EncodeBatchOptions): EncodedBatch {
     try {
       const batch = prepare(input, 'input')
       const enc = encoding(options)
+      const single = !booleanOption((options as TextBatchOptions).parallel, 'options.parallel', true)
       if (!this.#native) return this.#referenceIds(batch, enc)
-      return this.#native.encode(batch.input, batch.lengths, enc.hashBits, enc.vocabulary?.nativeHandle(), false)
+      return this.#native.encode(batch.input, batch.lengths, enc.hashBits, enc.vocabulary?.nativeHandle(), single)
     } catch (error) {
       throw coded(error)
     }
@@ -205,8 +216,9 @@ export class Tokenizer {
     try {
       const batch = prepare(input, 'input')
       const { minCount, maxSize } = vocabularyOptions(options)
+      const single = !booleanOption(optionsObject(options).parallel, 'options.parallel', true)
       if (!this.#native) return this.#referenceVocabulary(batch, minCount, maxSize)
-      return Vocabulary.fromNative(this.#native.buildVocabulary(batch.input, batch.lengths, minCount, maxSize, false))
+      return Vocabulary.fromNative(this.#native.buildVocabulary(batch.input, batch.lengths, minCount, maxSize, single))
     } catch (error) {
       throw coded(error)
     }

@@ -1,0 +1,178 @@
+/**
+ * The tokenizer benchmark: synthetic records of ~100 characters in mixed scripts, tokenized with
+ * NFKC + lowercase into words by the pipelines a JavaScript user would write (a Unicode regex,
+ * which splits words at combining marks, and `Intl.Segmenter`, which does not), by the
+ * `tokenizers` package (Hugging Face's Rust tokenizers for Node) when installed, and by hotpath:
+ * strings out, ids out (feature hashing and a vocabulary), from `string[]` and from UTF-8 bytes,
+ * on one thread and on all. Every case runs in this process on the same records; the JavaScript
+ * pipelines, far slower, run on a prefix of them and are compared by throughput.
+ */
+import { createRequire } from 'node:module'
+import { Tokenizer } from '../text/index.js'
+import { interleavedMedians, sink } from './measure.js'
+import type { SuiteOptions, SuiteReport, SuiteRow } from './suite.js'
+
+/** Words per script; decomposed accents, harakat, niqqud, viramas and ZWJ sequences on purpose. */
+const WORDS: readonly (readonly string[])[] = [
+  ['the', 'Quick', 'brown', 'FOX', 'jumps', 'over', 'lazy', 'dog', "don't", 'e-mail', 'state-of-the-art'],
+  ['cafe\u0301', 'nai\u0308ve', 'Ölçek', 'façade', 'Straße', 'ﬁnancial', 'ＦＵＬＬＷＩＤＴＨ', 'Ångström'],
+  ['Москва', 'привет', 'мир', 'данные', 'ΣΟΦΙΑ', 'λόγος', 'θάλασσα'],
+  ['مَرْحَبًا', 'العربية', 'كِتَاب', 'שָׁלוֹם', 'עברית'],
+  ['नमस्ते', 'हिन्दी', 'কলকাতা', 'தமிழ்', '한국어', '안녕하세요'],
+  ['3.14', '1,000', '2026', '42', '👍🏽', '👩‍👩‍👧', '🇯🇵'],
+]
+const PUNCT = [' ', ' ', ' ', ' ', ', ', '. ', ' - ', ' (', ') ', '! ']
+
+/** Deterministic records of about `chars` UTF-16 units (xorshift32, seeded). */
+export function syntheticRecords(count: number, chars = 100): string[] {
+  let seed = 0x9e3779b9
+  const next = (n: number) => {
+    seed ^= seed << 13
+    seed ^= seed >>> 17
+    seed ^= seed << 5
+    return (seed >>> 0) % n
+  }
+  const out: string[] = []
+  for (let r = 0; r < count; r++) {
+    let s = ''
+    while (s.length < chars) {
+      const script = WORDS[next(WORDS.length)]!
+      s += script[next(script.length)]! + PUNCT[next(PUNCT.length)]!
+    }
+    out.push(s)
+  }
+  return out
+}
+
+/** The usual fast pipeline: wrong at combining marks (they are \p{M}, not \p{L}). */
+function regexPipeline(records: readonly string[]): number {
+  let n = 0
+  for (const r of records) n += r.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu)?.length ?? 0
+  return n
+}
+
+/** The correct pipeline (UAX #29), as a user writes it. */
+function segmenterPipeline(records: readonly string[], segmenter: Intl.Segmenter): number {
+  let n = 0
+  for (const r of records) {
+    for (const s of segmenter.segment(r.normalize('NFKC').toLowerCase())) if (s.isWordLike) n++
+  }
+  return n
+}
+
+interface PeerTokenizer {
+  normalizer: { normalizeString(s: string): string }
+  preTokenizer: { preTokenizeString(s: string): unknown[] }
+}
+
+/** `tokenizers` (dev dependency): NFKC then lowercase (its BERT normalizer with only `lowercase`; there is no plain one) and the whitespace pre-tokenizer, per record. */
+function loadPeer(): PeerTokenizer | undefined {
+  try {
+    const t = createRequire(import.meta.url)('tokenizers') as {
+      sequenceNormalizer(n: unknown[]): PeerTokenizer['normalizer']
+      nfkcNormalizer(): unknown
+      bertNormalizer(options: object): unknown
+      whitespacePreTokenizer(): PeerTokenizer['preTokenizer']
+    }
+    return { normalizer: t.sequenceNormalizer([t.nfkcNormalizer(), t.bertNormalizer({ cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: true })]), preTokenizer: t.whitespacePreTokenizer() }
+  } catch {
+    return undefined
+  }
+}
+
+function peerPipeline(records: readonly string[], peer: PeerTokenizer): number {
+  let n = 0
+  for (const r of records) n += peer.preTokenizer.preTokenizeString(peer.normalizer.normalizeString(r)).length
+  return n
+}
+
+/**
+ * Runs the text suite: 1,000,000 records (quick: 20,000), the JavaScript pipelines on the first
+ * 50,000 (quick: 5,000).
+ *
+ * @example
+ * ```ts
+ * const report = await runTextBench({ quick: true })
+ * ```
+ */
+export async function runTextBench(options: SuiteOptions): Promise<SuiteReport> {
+  const count = options.quick ? 20_000 : 1_000_000
+  const sampleCount = options.quick ? 5_000 : 50_000
+  const rounds = options.quick ? 2 : 3
+  options.onProgress?.(`text: generating ${count.toLocaleString('en-US')} records`)
+  const records = syntheticRecords(count)
+  const sample = records.slice(0, sampleCount)
+  const bytes = Buffer.from(records.join('\n') + '\n')
+  const sampleBytes = Buffer.byteLength(sample.join('\n') + '\n')
+  const tok = new Tokenizer()
+  const vocabulary = tok.buildVocabulary(bytes)
+  const segmenter = new Intl.Segmenter('und', { granularity: 'word' })
+  const peer = loadPeer()
+  const turn = { warm: 1 }
+
+  options.onProgress?.(`text: JavaScript pipelines on ${sampleCount.toLocaleString('en-US')} records`)
+  const js = interleavedMedians(
+    {
+      regex: () => (sink.value += regexPipeline(sample)),
+      segmenter: () => (sink.value += segmenterPipeline(sample, segmenter)),
+      ...(peer ? { peer: () => (sink.value += peerPipeline(sample, peer)) } : {}),
+    },
+    rounds,
+    turn,
+  )
+  options.onProgress?.(`text: hotpath on ${count.toLocaleString('en-US')} records`)
+  const native = interleavedMedians(
+    {
+      tokenize: () => (sink.value += tok.tokenizeBatch(records).length),
+      hashStrings: () => (sink.value += tok.encodeBatch(records, { hashBits: 20 }).ids.length),
+      vocabStrings: () => (sink.value += tok.encodeBatch(records, { vocabulary }).ids.length),
+      hashBytes: () => (sink.value += tok.encodeBatch(bytes, { hashBits: 20 }).ids.length),
+      vocabBytes: () => (sink.value += tok.encodeBatch(bytes, { vocabulary }).ids.length),
+      hashBytesOneThread: () => (sink.value += tok.encodeBatch(bytes, { hashBits: 20, parallel: false }).ids.length),
+      tokenizeOneThread: () => (sink.value += tok.tokenizeBatch(records, { parallel: false }).length),
+    },
+    rounds,
+    turn,
+  )
+
+  const table = `Tokenize ${count.toLocaleString('en-US')} records of ~100 characters (NFKC + lowercase, words), mixed scripts`
+  const sampleNote = `measured on the first ${sampleCount.toLocaleString('en-US')} records`
+  const mbPerSecond = (b: number, ms: number) => b / ms / 1e3
+  const segmenterRate = mbPerSecond(sampleBytes, js.segmenter!)
+  const row = (name: string, b: number, recs: number, ms: number, note?: string): SuiteRow => {
+    const rate = mbPerSecond(b, ms)
+    return {
+      table,
+      name,
+      medianMs: ms,
+      throughput: `${rate.toFixed(1)} MB/s, ${((recs / ms) * 1e3 / 1e3).toFixed(0)} K records/s`,
+      vsBaseline: rate / segmenterRate,
+      ...(note ? { note } : {}),
+    }
+  }
+  const all = bytes.length
+  const rows: SuiteRow[] = [
+    row('Intl.Segmenter pipeline', sampleBytes, sampleCount, js.segmenter!, `${sampleNote}; the baseline`),
+    row('regex \\p{L}\\p{N} pipeline', sampleBytes, sampleCount, js.regex!, `${sampleNote}; splits words at combining marks`),
+    ...(peer ? [row('tokenizers (NFKC+lowercase, whitespace pre-tokenizer)', sampleBytes, sampleCount, js.peer!, `${sampleNote}; \\w+ words, not UAX #29`)] : []),
+    row('hotpath tokenizeBatch (string[][])', all, count, native.tokenize!),
+    row('hotpath tokenizeBatch, one thread', all, count, native.tokenizeOneThread!),
+    row('hotpath encodeBatch string[], hashBits 20', all, count, native.hashStrings!),
+    row('hotpath encodeBatch string[], vocabulary', all, count, native.vocabStrings!, `${vocabulary.size.toLocaleString('en-US')} tokens`),
+    row('hotpath encodeBatch UTF-8 bytes, hashBits 20', all, count, native.hashBytes!),
+    row('hotpath encodeBatch UTF-8 bytes, vocabulary', all, count, native.vocabBytes!),
+    row('hotpath encodeBatch UTF-8 bytes, hashBits 20, one thread', all, count, native.hashBytesOneThread!),
+  ]
+  const rate = (b: number, ms: number) => mbPerSecond(b, ms)
+  const regexRate = rate(sampleBytes, js.regex!)
+  const bestEncode = Math.min(native.hashStrings!, native.hashBytes!)
+  return {
+    rows,
+    targets: [
+      { label: 'encodeBatch vs Intl.Segmenter pipeline (MB/s)', value: rate(all, bestEncode) / segmenterRate, goal: 10 },
+      { label: 'encodeBatch vs regex pipeline (MB/s)', value: rate(all, bestEncode) / regexRate, goal: 3 },
+      { label: 'tokenizeBatch vs Intl.Segmenter pipeline (MB/s)', value: rate(all, native.tokenize!) / segmenterRate, goal: 3 },
+      { label: 'encodeBatch bytes, all threads vs one', value: native.hashBytesOneThread! / native.hashBytes!, goal: 1.7 },
+    ],
+  }
+}
