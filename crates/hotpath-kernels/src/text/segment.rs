@@ -34,9 +34,33 @@ pub(crate) fn for_each_word<'t>(
         None => return,
     };
     while let Some(end) = it.next() {
-        if it.is_word_like() {
-            f(&text[start..end]);
+        let segment = &text[start..end];
+        if it.is_word_like() || ends_like_a_word(seg, segment) {
+            f(segment);
         }
         start = end;
     }
+}
+
+/// ICU4X 2.4 reports a segment ending in Extend, Format or ZWJ characters (a decomposed accent,
+/// a Devanagari vowel sign or virama, a soft hyphen, a joiner) as not word-like when more text
+/// follows (`"नमस्ते!"` gave no word), where UAX #29 and `Intl.Segmenter` give the status of the
+/// character those attach to (rule WB4). Those characters are all non-ASCII, so only segments
+/// ending in a non-ASCII character are asked again: without their last one to four characters,
+/// alone, is the rest one word-like segment? (Bounded, so a run of a million combining marks
+/// costs a few passes, not a million.)
+fn ends_like_a_word(seg: WordSegmenterBorrowed<'static>, segment: &str) -> bool {
+    let mut rest = segment;
+    for _ in 0..4 {
+        match rest.char_indices().next_back() {
+            Some((i, c)) if !c.is_ascii() && i > 0 => rest = &segment[..i],
+            _ => return false,
+        }
+        let mut it = seg.segment_str(rest);
+        it.next();
+        if it.next() == Some(rest.len()) && it.is_word_like() {
+            return true;
+        }
+    }
+    false
 }

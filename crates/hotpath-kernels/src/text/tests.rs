@@ -171,3 +171,16 @@ fn text_utf16_records_lossy_and_lengths_checked() {
     assert!(utf16_records(&units, &[2, 1]).is_err());
     assert_eq!(utf16_len("a😀é"), 4);
 }
+
+#[test]
+fn text_words_ending_in_combining_marks_followed_by_text() {
+    let t = tok(TokenizerOptions {
+        normalize: Normalization::None,
+        case: CaseMapping::None,
+        ..Default::default()
+    });
+    assert_eq!(t.tokenize("नमस्ते!"), ["नमस्ते"]);
+    assert_eq!(t.tokenize("cafe\u{301} x"), ["cafe\u{301}", "x"]);
+    assert_eq!(t.tokenize("ab\u{200d}!"), ["ab\u{200d}"]);
+    assert_eq!(t.tokenize("\u{301}!"), Vec::<String>::new());
+}
