@@ -60,7 +60,9 @@ impl Tokenizer {
         if units > MAX_STRING_UNITS {
             return Err(KernelError::invalid(
                 "input",
-                format!("at most {MAX_STRING_UNITS} UTF-16 code units of tokens in one call (split the batch)"),
+                format!(
+                    "at most {MAX_STRING_UNITS} UTF-16 code units of tokens in one call (split the batch)"
+                ),
                 units.to_string(),
             ));
         }

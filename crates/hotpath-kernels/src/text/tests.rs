@@ -143,8 +143,12 @@ fn text_flat_matches_tokenize_batch_with_utf16_ends() {
     let recs: Vec<String> = (0..600)
         .map(|i| format!("Ünïcode {i} 😀x 𝒳yz, ok"))
         .collect();
-    let flat = t.tokenize_flat(&recs, Threads::Auto, AbortFlag::never()).unwrap();
-    let nested = t.tokenize_batch(&recs, Threads::Single, AbortFlag::never()).unwrap();
+    let flat = t
+        .tokenize_flat(&recs, Threads::Auto, AbortFlag::never())
+        .unwrap();
+    let nested = t
+        .tokenize_batch(&recs, Threads::Single, AbortFlag::never())
+        .unwrap();
     let utf16: Vec<u16> = flat.text.encode_utf16().collect();
     let mut k = 0;
     let mut start = 0usize;
@@ -166,7 +170,9 @@ fn text_utf16_records_lossy_and_lengths_checked() {
     let units: Vec<u16> = "ab".encode_utf16().chain([0xd800, b'c' as u16]).collect();
     let recs = utf16_records(&units, &[2, 2]).unwrap();
     let t = tok(TokenizerOptions::default());
-    let out = t.tokenize_batch(&recs, Threads::Single, AbortFlag::never()).unwrap();
+    let out = t
+        .tokenize_batch(&recs, Threads::Single, AbortFlag::never())
+        .unwrap();
     assert_eq!(out, [vec!["ab".to_string()], vec!["c".to_string()]]);
     assert!(utf16_records(&units, &[2, 1]).is_err());
     assert_eq!(utf16_len("a😀é"), 4);
