@@ -43,6 +43,7 @@ const refs = {
   stats: await import(dist('stats/reference.js')),
   geo: await import(dist('geo/reference.js')),
   image: await import(dist('image/reference.js')),
+  text: { ...(await import(dist('text/reference.js'))), ...(await import(dist('text/options.js'))) },
 }
 
 const { specs: allSpecs, builders = {} } = await import(`./families/${family}.mjs`)

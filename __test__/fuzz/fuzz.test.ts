@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lastJson, requireDist, runNode } from '../helpers/runtime.js'
 
-const FAMILIES = ['vector', 'integer', 'stats', 'score', 'geo', 'image', 'misc'] as const
+const FAMILIES = ['vector', 'integer', 'stats', 'score', 'geo', 'image', 'text', 'misc'] as const
 const RUNS = Number(process.env.HOTPATH_FUZZ_RUNS ?? 2000)
 const SEED = Number(process.env.HOTPATH_FUZZ_SEED ?? 20261103)
 /** Generous: about 10 ms per case is the slowest family on the reference machine. */

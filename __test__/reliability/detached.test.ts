@@ -30,6 +30,8 @@ const image = <T extends hp.ImageSamples>(data: T): hp.Image<T> => ({ data, widt
 const box = { width: 3, height: 3, data: new Float32Array(9).fill(1 / 9) }
 const model = new hp.RiskModel({ weights: f64(20) })
 const index = hp.GeoIndex.build(degrees(100, 1), degrees(100, 2))
+const tokenizer = new hp.Tokenizer()
+const vocabulary = tokenizer.buildVocabulary(['a b'])
 
 /** [call, the argument it must name]: every public entry point that takes memory, inputs and `out`. */
 const calls: Record<string, [Call, string]> = {
@@ -83,6 +85,13 @@ const calls: Record<string, [Call, string]> = {
   gaussianBlurAsync: [() => hp.gaussianBlurAsync(image(goneBytes(16)), { sigma: 1 }), 'image.data'],
   convolveBatch: [() => hp.convolveBatch([image(goneBytes(16))], box), 'images[0].data'],
   convolveBatchAsync: [() => hp.convolveBatchAsync([image(new Uint8Array(16)), image(goneBytes(16))], box), 'images[1].data'],
+  'tokenizer.tokenizeBatch': [() => tokenizer.tokenizeBatch(goneBytes(16)), 'texts'],
+  'tokenizer.tokenizeBatchAsync': [() => tokenizer.tokenizeBatchAsync(goneBytes(16)), 'texts'],
+  'tokenizer.tokenizeBatchAsync large': [() => tokenizer.tokenizeBatchAsync(goneBytes(100_000)), 'texts'],
+  'tokenizer.encodeBatch': [() => tokenizer.encodeBatch(goneBytes(16), { hashBits: 8 }), 'input'],
+  'tokenizer.encodeBatchAsync': [() => tokenizer.encodeBatchAsync(goneBytes(100_000), { vocabulary }), 'input'],
+  'tokenizer.buildVocabulary': [() => tokenizer.buildVocabulary(goneBytes(16)), 'input'],
+  'tokenizer.buildVocabularyAsync': [() => tokenizer.buildVocabularyAsync(goneBytes(100_000)), 'input'],
 }
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
@@ -157,6 +166,7 @@ function resizable<T extends Float64Array | Uint8Array>(source: T, shared: boole
 
 describe('resizable ArrayBuffers and growable SharedArrayBuffers work like fixed ones', () => {
   const blurInput = new Uint8Array(300 * 200).map((_, i) => i * 7)
+  const textBytes = new Uint8Array(Buffer.from(Array.from({ length: 2000 }, (_, i) => `record ${i} é 😀 नमस्ते`).join('\n')))
   const cases: Record<string, (wrap: <T extends Float64Array | Uint8Array>(x: T) => T) => unknown> = {
     scoreBatch: (w) => model.scoreBatch(w(f64(20 * 5000))),
     scoreBatchAsync: (w) => model.scoreBatchAsync(w(f64(20 * 100_000))),
@@ -169,6 +179,8 @@ describe('resizable ArrayBuffers and growable SharedArrayBuffers work like fixed
     nearestBatchAsync: (w) => index.nearestBatchAsync(w(degrees(3000, 3)), w(degrees(3000, 4)), 3),
     addMany: (w) => new hp.Accumulator().addMany(w(f64(5000))).toJSON(),
     gaussianBlurAsync: (w) => hp.gaussianBlurAsync({ data: w(blurInput), width: 300, height: 200, channels: 1 }, { sigma: 2 }),
+    tokenizeBatch: (w) => tokenizer.tokenizeBatch(w(textBytes)),
+    encodeBatchAsync: (w) => tokenizer.encodeBatchAsync(w(textBytes), { hashBits: 16 }),
   }
   for (const [name, run] of Object.entries(cases)) {
     it(name, async () => {

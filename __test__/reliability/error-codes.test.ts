@@ -17,6 +17,7 @@ function revoked<T extends object>(target: T): T {
 const gone = revoked({})
 const goneArray = revoked([] as number[])
 const model = new hp.RiskModel({ weights: [1, 2, 3] })
+const tokenizer = new hp.Tokenizer()
 const pixel = (): hp.Image<Uint8Array> => ({ data: new Uint8Array(1), width: 1, height: 1, channels: 1 })
 const one = { width: 1, height: 1, data: [1] }
 
@@ -57,6 +58,17 @@ const calls: Record<string, () => unknown> = {
   nearestK: () => hp.nearestK(0, 0, goneArray as never, 1),
   'GeoIndex.build': () => hp.GeoIndex.build(goneArray as never),
   'GeoIndex.buildAsync': () => hp.GeoIndex.buildAsync(goneArray as never),
+  'new Tokenizer(revoked)': () => new hp.Tokenizer(gone as never),
+  'new Tokenizer({ stopwords: revoked })': () => new hp.Tokenizer({ stopwords: goneArray as never }),
+  'tokenizer.tokenizeBatch': () => tokenizer.tokenizeBatch(goneArray as never),
+  'tokenizer.tokenizeBatch options': () => tokenizer.tokenizeBatch(['a'], gone as never),
+  'tokenizer.tokenizeBatchAsync': () => tokenizer.tokenizeBatchAsync(goneArray as never),
+  'tokenizer.encodeBatch options': () => tokenizer.encodeBatch(['a'], gone as never),
+  'tokenizer.encodeBatchAsync': () => tokenizer.encodeBatchAsync(goneArray as never, { hashBits: 8 }),
+  'tokenizer.buildVocabulary': () => tokenizer.buildVocabulary(goneArray as never),
+  'tokenizer.buildVocabularyAsync options': () => tokenizer.buildVocabularyAsync(['a'], gone as never),
+  'tokenizer.tokenStream': () => tokenizer.tokenStream(gone as never),
+  'Vocabulary.fromJSON': () => hp.Vocabulary.fromJSON(gone as never),
 }
 
 async function failure(call: () => unknown): Promise<unknown> {

@@ -74,6 +74,13 @@ interface Prepared {
   size: number
 }
 
+/** For async calls: bytes are copied now, so the caller may reuse or transfer its buffer at once. */
+function prepareOwned(texts: unknown, name = 'texts'): Prepared {
+  const batch = prepare(texts, name)
+  if (typeof batch.input !== 'string') batch.input = batch.input.slice()
+  return batch
+}
+
 function prepare(texts: unknown, name = 'texts'): Prepared {
   if (Array.isArray(texts)) {
     const n = texts.length
@@ -97,7 +104,8 @@ function prepare(texts: unknown, name = 'texts'): Prepared {
 
 /** Records as strings, for the reference. */
 function recordsOf({ input, lengths }: Prepared): string[] {
-  if (typeof input !== 'string') return splitRecords(new TextDecoder().decode(input))
+  // ignoreBOM: a leading U+FEFF is text, as the native decoder reads it.
+  if (typeof input !== 'string') return splitRecords(new TextDecoder('utf-8', { ignoreBOM: true }).decode(input))
   const out: string[] = []
   let at = 0
   for (let i = 0; i < lengths!.length; i++) {
@@ -176,7 +184,7 @@ export class Tokenizer {
   tokenizeBatchAsync(texts: TextInput, options?: TextAsyncOptions): Promise<string[][]> {
     return rejecting(async () => {
       const signal = abortSignal(optionsObject(options).signal)
-      const batch = prepare(texts)
+      const batch = prepareOwned(texts)
       const tok = this.#native
       if (!tok || batch.size <= ASYNC_INLINE_MAX_UNITS) return inline(signal, () => (tok ? unflatten(tok.tokenize(batch.input, batch.lengths, false)) : this.#referenceTokens(batch)))
       return unflatten(await runNativeTask(signal, (token) => tok.tokenizeAsync(batch.input, batch.lengths, token)))
@@ -199,7 +207,7 @@ export class Tokenizer {
   /** `encodeBatch` off the event loop; abortable with `signal`. */
   encodeBatchAsync(input: TextInput, options: EncodeAsyncOptions): Promise<EncodedBatch> {
     return rejecting(async () => {
-      const batch = prepare(input, 'input')
+      const batch = prepareOwned(input, 'input')
       const enc = encoding(options)
       const signal = abortSignal((options as { signal?: unknown }).signal)
       const tok = this.#native
@@ -227,7 +235,7 @@ export class Tokenizer {
   /** `buildVocabulary` off the event loop; abortable with `signal`. */
   buildVocabularyAsync(input: TextInput, options?: BuildVocabularyAsyncOptions): Promise<Vocabulary> {
     return rejecting(async () => {
-      const batch = prepare(input, 'input')
+      const batch = prepareOwned(input, 'input')
       const { minCount, maxSize } = vocabularyOptions(options)
       const signal = abortSignal(optionsObject(options).signal)
       const tok = this.#native

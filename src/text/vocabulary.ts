@@ -22,6 +22,14 @@ export interface VocabularyJSON {
 
 const CREATE = Symbol('Vocabulary')
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw invalidValue('json', 'a VocabularyJSON object or its JSON text', `text that is not JSON (${(error as Error).message})`)
+  }
+}
+
 /** Orders strings by code point (JavaScript's `<` compares UTF-16 units, which differs above U+FFFF). */
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length)
@@ -76,7 +84,7 @@ export class Vocabulary {
    */
   static fromJSON(json: unknown): Vocabulary {
     try {
-      if (typeof json === 'string') json = JSON.parse(json)
+      if (typeof json === 'string') json = parseJson(json)
       if (json === null || typeof json !== 'object') throw invalidType('json', 'a VocabularyJSON object', json)
       const { version, tokens, counts } = json as Partial<VocabularyJSON>
       if (version !== 1) throw invalidValue('json.version', '1', String(version))
