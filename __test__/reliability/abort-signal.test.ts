@@ -4,8 +4,9 @@
  * settles, and still aborts every call.
  */
 import { getEventListeners } from 'node:events'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AbortError, RiskModel, sumAsync } from '../../src/index.js'
+import { collectWarnings } from '../helpers/warnings.js'
 
 const D = 20
 // Above the size scored before the promise is returned (32,768 values), so every call is a
@@ -14,17 +15,7 @@ const ROWS = 2_000
 const rows = new Float64Array(new SharedArrayBuffer(ROWS * D * 8)).fill(0.5)
 const model = new RiskModel({ weights: new Float64Array(D).fill(0.1), threshold: 0.5 })
 
-let warnings: Error[] = []
-const onWarning = (warning: Error): void => {
-  warnings.push(warning)
-}
-beforeEach(() => {
-  warnings = []
-  process.on('warning', onWarning)
-})
-afterEach(() => {
-  process.off('warning', onWarning)
-})
+const warnings = collectWarnings()
 
 describe('one abort listener per signal', () => {
   it('10,000 concurrent calls on one signal: one listener, no warning, none left after', async () => {

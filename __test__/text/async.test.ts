@@ -7,11 +7,12 @@
  * that a batch aborted one turn after it started has not finished (it takes far longer).
  */
 import { getEventListeners } from 'node:events'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AbortError, Tokenizer, Vocabulary } from '../../src/index.js'
 import { ABORTED, expectErrorShape, expectRejects } from '../helpers/errors.js'
 import { nextTurn } from '../helpers/runtime.js'
 import { NATIVE_TASK_SLOTS } from '../../src/core/semaphore.js'
+import { collectWarnings } from '../helpers/warnings.js'
 
 const WORDS = ['alpha', 'Beta', 'γάμμα', 'ΟΔΟΣ', 'дельта', 'नमस्ते', 'বাংলা', '3.14', "don't", 'ﬁne', 'ＦＵＬＬ', '😀', 'Straße', 'www.example.com', 'a@b.cd', '𐐀𐐨']
 const records = (n: number): string[] => Array.from({ length: n }, (_, i) => `${WORDS[i % 16]} ${WORDS[(i * 7) % 16]} record ${i % 1000} ${WORDS[(i * 3) % 16]}`)
@@ -21,17 +22,7 @@ const huge = records(200_000)
 const small = ['a b', 'c']
 const sumUnits = (texts: string[]) => texts.reduce((n, t) => n + t.length, 0)
 
-let warnings: Error[] = []
-const onWarning = (warning: Error): void => {
-  warnings.push(warning)
-}
-beforeEach(() => {
-  warnings = []
-  process.on('warning', onWarning)
-})
-afterEach(() => {
-  process.off('warning', onWarning)
-})
+const warnings = collectWarnings()
 
 describe('async twins equal the sync calls', () => {
   const options = [{}, { caseFold: true, urls: '<url>', emails: 'drop', stopwords: ['the', 'record'] }, { normalize: 'none' as const, lowercase: false, minLength: 2, maxLength: 6, numbers: 'drop' as const }]

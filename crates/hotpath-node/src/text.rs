@@ -123,10 +123,10 @@ impl Record for AnyRecord<'_> {
 
 type Input = Either<Utf16String, Uint8Array>;
 
-/// A batch's records. `lengths` splits a joined string; without it the string is one record.
-/// Bytes are always newline-separated records.
-fn records<'a>(
-    input: &'a Input,
+/// A batch's records: a joined string split by `lengths` (without it the string is one record),
+/// or bytes of newline-separated records.
+fn split<'a>(
+    input: Either<&'a [u16], &'a [u8]>,
     lengths: Option<&[u32]>,
 ) -> std::result::Result<Vec<AnyRecord<'a>>, KernelError> {
     Ok(match input {
@@ -142,6 +142,16 @@ fn records<'a>(
             .map(AnyRecord::Utf8)
             .collect(),
     })
+}
+
+fn records<'a>(
+    input: &'a Input,
+    lengths: Option<&[u32]>,
+) -> std::result::Result<Vec<AnyRecord<'a>>, KernelError> {
+    match input {
+        Either::A(units) => split(Either::A(units), lengths),
+        Either::B(bytes) => split(Either::B(bytes), lengths),
+    }
 }
 
 /// A batch owned by an async task.
@@ -166,17 +176,8 @@ impl OwnedInput {
 
     fn records(&self) -> std::result::Result<Vec<AnyRecord<'_>>, KernelError> {
         match self {
-            OwnedInput::Utf16 { units, lengths } => match lengths {
-                Some(l) => Ok(text::utf16_records(units, l)?
-                    .into_iter()
-                    .map(AnyRecord::Utf16)
-                    .collect()),
-                None => Ok(vec![AnyRecord::Utf16(Utf16(units))]),
-            },
-            OwnedInput::Utf8(bytes) => Ok(text::split_records(bytes)
-                .into_iter()
-                .map(AnyRecord::Utf8)
-                .collect()),
+            OwnedInput::Utf16 { units, lengths } => split(Either::A(units), lengths.as_deref()),
+            OwnedInput::Utf8(bytes) => split(Either::B(bytes), None),
         }
     }
 }
@@ -264,10 +265,6 @@ fn encoded_object(env: &Env, encoded: &Encoded) -> Result<RawValue> {
     }
 }
 
-fn threads(single_thread: bool) -> Threads {
-    sync_threads(single_thread)
-}
-
 /// A tokenizer: immutable options, shared cheaply with async tasks.
 #[napi]
 pub struct NativeTokenizer {
@@ -301,7 +298,7 @@ impl NativeTokenizer {
             let records = records(&input, lengths).map_err(kernel_error)?;
             let flat = self
                 .inner
-                .tokenize_flat(&records, threads(single_thread), AbortFlag::never())
+                .tokenize_flat(&records, sync_threads(single_thread), AbortFlag::never())
                 .map_err(kernel_error)?;
             flat_object(&env, &flat).map_err(internal)
         })
@@ -328,7 +325,7 @@ impl NativeTokenizer {
                 .encode_batch(
                     &records,
                     encoding,
-                    threads(single_thread),
+                    sync_threads(single_thread),
                     AbortFlag::never(),
                 )
                 .map_err(kernel_error)?;
@@ -355,7 +352,7 @@ impl NativeTokenizer {
                     &records,
                     u64::from(min_count),
                     max_size.map(|m| m as usize),
-                    threads(single_thread),
+                    sync_threads(single_thread),
                     AbortFlag::never(),
                 )
                 .map_err(kernel_error)?;
