@@ -24,7 +24,7 @@ import { fromNative, invalidType, invalidValue, outOfRange, IllegalConstructorEr
 import { native, type NativeBinding } from '../core/native.js'
 import * as reference from './reference.js'
 import { inline, rejecting, runNativeTask } from '../core/task.js'
-import { abortSignal, assertNoOverlap, attachedLength, booleanOption, integerInRange, optionsObject, typedArrayTag } from '../core/validate.js'
+import { abortSignal, assertAttached, assertNoOverlap, booleanOption, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../core/validate.js'
 
 export { EARTH_RADIUS_KM } from './reference.js'
 
@@ -161,9 +161,16 @@ interface PointSet {
   lonsName: string
 }
 
-function float64Array(value: unknown, name: string): Float64Array {
+/**
+ * The length of `value`, which must be a Float64Array, after making sure a length of 0 is a real
+ * empty array. One flat function for both checks: nested helper calls cost ~1% of `haversineMany`
+ * over 100 points.
+ */
+function float64Length(value: unknown, name: string): number {
   if (typedArrayTag(value) !== 'Float64Array') throw invalidType(name, 'an instance of Float64Array', value)
-  return value as Float64Array
+  const n = lengthOf(value as Float64Array)
+  if (n === 0) assertAttached(value as Float64Array, name)
+  return n
 }
 
 /**
@@ -173,10 +180,10 @@ function float64Array(value: unknown, name: string): Float64Array {
  * call {@link checkRanges} first.
  */
 function arrayPoints(latsArg: unknown, lonsArg: unknown, latsName: string, lonsName: string): PointSet {
-  const lats = float64Array(latsArg, latsName)
-  const n = attachedLength(lats, latsName)
-  const lons = float64Array(lonsArg, lonsName)
-  const m = attachedLength(lons, lonsName)
+  const n = float64Length(latsArg, latsName)
+  const m = float64Length(lonsArg, lonsName)
+  const lats = latsArg as Float64Array
+  const lons = lonsArg as Float64Array
   if (m !== n) throw invalidValue(lonsName, `the same length as "${latsName}" (${n})`, `length ${m}`)
   return { lats, lons, n, checked: false, latsName, lonsName }
 }
@@ -263,8 +270,8 @@ function nonEmpty(points: PointSet, objectForm: boolean): void {
 
 function outputFor(points: PointSet, out: unknown): Float64Array {
   if (out === undefined) return new Float64Array(points.n)
-  const view = float64Array(out, 'options.out')
-  const m = attachedLength(view, 'options.out')
+  const m = float64Length(out, 'options.out')
+  const view = out as Float64Array
   if (m !== points.n) throw invalidValue('options.out', `a Float64Array of length ${points.n}`, `length ${m}`)
   assertNoOverlap(points.lats, 'lats', view, 'options.out')
   assertNoOverlap(points.lons, 'lons', view, 'options.out')

@@ -20,7 +20,7 @@ import { abortErrorFor, invalidType, invalidValue } from '../core/errors.js'
 import { native } from '../core/native.js'
 import * as reference from './reference.js'
 import { inline, rejecting, runNativeTask } from '../core/task.js'
-import { abortSignal, assertNoOverlap, attachedLength, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from '../core/validate.js'
+import { abortSignal, assertAttached, assertNoOverlap, attachedLength, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from '../core/validate.js'
 
 /** A vector as the vector kernels accept it. */
 export type Vector = Float64Array | Float32Array
@@ -59,8 +59,25 @@ const fast = native?.vectorFastCalls() ?? null
  */
 function vector(value: unknown, name: string): FloatArray {
   const tag = typedArrayTag(value)
-  if (tag !== 'Float64Array' && tag !== 'Float32Array') throw invalidType(name, 'an instance of Float64Array or Float32Array', value)
+  if (tag !== 'Float64Array' && tag !== 'Float32Array') throw notAVector(name, value)
   return value as FloatArray
+}
+
+function notAVector(name: string, value: unknown): TypeError {
+  return invalidType(name, 'an instance of Float64Array or Float32Array', value)
+}
+
+/**
+ * `vector(value, name)`'s length, after making sure a length of 0 is a real empty array. One flat
+ * function for both checks: two helper calls, even one nested in the other, measurably slowed
+ * `sum` of 8 elements (~0.4 ns of 25).
+ */
+function vectorLength(value: unknown, name: string): number {
+  const tag = typedArrayTag(value)
+  if (tag !== 'Float64Array' && tag !== 'Float32Array') throw notAVector(name, value)
+  const n = lengthOf(value as FloatArray)
+  if (n === 0) assertAttached(value as FloatArray, name)
+  return n
 }
 
 function isF64(v: FloatArray): boolean {
@@ -93,8 +110,8 @@ function numberArgument(value: unknown, name: string): number {
  */
 export function sum(x: Vector): number {
   try {
-    const v = vector(x, 'x')
-    const n = attachedLength(v, 'x')
+    const n = vectorLength(x, 'x')
+    const v = x as FloatArray
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sum(v) : reference.sum(v, n)
   } catch (error) {
     throw coded(error)
@@ -111,8 +128,8 @@ export function sum(x: Vector): number {
  */
 export function sumSquares(x: Vector): number {
   try {
-    const v = vector(x, 'x')
-    const n = attachedLength(v, 'x')
+    const n = vectorLength(x, 'x')
+    const v = x as FloatArray
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sumSquares(v) : reference.sumSquares(v, n)
   } catch (error) {
     throw coded(error)
@@ -130,8 +147,8 @@ export function sumSquares(x: Vector): number {
  */
 export function norm(x: Vector): number {
   try {
-    const v = vector(x, 'x')
-    const n = attachedLength(v, 'x')
+    const n = vectorLength(x, 'x')
+    const v = x as FloatArray
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.norm(v) : reference.norm(v, n)
   } catch (error) {
     throw coded(error)
@@ -148,8 +165,8 @@ export function norm(x: Vector): number {
  */
 export function dot(x: Vector, y: Vector): number {
   try {
-    const a = vector(x, 'x')
-    const n = attachedLength(a, 'x')
+    const n = vectorLength(x, 'x')
+    const a = x as FloatArray
     const b = pairedVector(a, n, y, 'y')
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.dot(a, b) : reference.dot(a, b, n)
   } catch (error) {
@@ -167,8 +184,8 @@ export function dot(x: Vector, y: Vector): number {
  */
 export function sqEuclidean(x: Vector, y: Vector): number {
   try {
-    const a = vector(x, 'x')
-    const n = attachedLength(a, 'x')
+    const n = vectorLength(x, 'x')
+    const a = x as FloatArray
     const b = pairedVector(a, n, y, 'y')
     return fast && n > VECTOR_SHORT_MAX_ELEMENTS ? fast.sqEuclidean(a, b) : reference.sqEuclidean(a, b, n)
   } catch (error) {
@@ -235,8 +252,8 @@ export function scaleAndShift<T extends Vector>(x: T, scale: number, shift: numb
 }
 
 function pointsVector(value: unknown): FloatArray {
-  const points = vector(value, 'points')
-  const n = attachedLength(points, 'points')
+  const n = vectorLength(value, 'points')
+  const points = value as FloatArray
   if (n % 2 !== 0) throw invalidValue('points', 'an even length (interleaved x, y pairs)', `length ${n}`)
   return points
 }
