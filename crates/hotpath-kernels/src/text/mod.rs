@@ -10,6 +10,7 @@ mod case;
 mod encode;
 mod flat;
 mod normalize;
+mod prepare;
 mod records;
 pub mod rules;
 mod segment;
@@ -18,7 +19,6 @@ mod vocabulary;
 #[cfg(test)]
 mod tests;
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 pub use case::CaseMapping;
@@ -107,14 +107,8 @@ impl Tokenizer {
     /// Calls `f` with each token of `text`, in order.
     pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&str)) {
         let o = &self.options;
-        let n1 = normalize::normalize(o.normalize, text);
-        let cased = case::map_case(o.case, &n1);
-        let n2: Cow<'_, str> = if o.case == CaseMapping::None {
-            Cow::Borrowed(&cased)
-        } else {
-            normalize::normalize(o.normalize, &cased)
-        };
-        let text: &str = &n2;
+        let prepared = prepare::prepare(o.normalize, o.case, text);
+        let text: &str = &prepared;
         if o.urls == Special::Off && o.emails == Special::Off {
             segment::for_each_word(self.segmenter, text, |w| {
                 if self.keep(w) {
