@@ -23,8 +23,8 @@ const WORDS: readonly (readonly string[])[] = [
 ]
 const PUNCT = [' ', ' ', ' ', ' ', ', ', '. ', ' - ', ' (', ') ', '! ']
 
-/** Deterministic records of about `chars` UTF-16 units (xorshift32, seeded). */
-export function syntheticRecords(count: number, chars = 100): string[] {
+/** Deterministic records of about `chars` UTF-16 units (xorshift32, seeded), words from `scripts`. */
+export function syntheticRecords(count: number, chars = 100, scripts: readonly (readonly string[])[] = WORDS): string[] {
   let seed = 0x9e3779b9
   const next = (n: number) => {
     seed ^= seed << 13
@@ -36,7 +36,7 @@ export function syntheticRecords(count: number, chars = 100): string[] {
   for (let r = 0; r < count; r++) {
     let s = ''
     while (s.length < chars) {
-      const script = WORDS[next(WORDS.length)]!
+      const script = scripts[next(scripts.length)]!
       s += script[next(script.length)]! + PUNCT[next(PUNCT.length)]!
     }
     out.push(s)
@@ -163,6 +163,7 @@ export async function runTextBench(options: SuiteOptions): Promise<SuiteReport> 
     row('hotpath encodeBatch UTF-8 bytes, vocabulary', all, count, native.vocabBytes!),
     row('hotpath encodeBatch UTF-8 bytes, hashBits 20, one thread', all, count, native.hashBytesOneThread!),
   ]
+  rows.push(...englishRows(options, rounds, turn))
   const rate = (b: number, ms: number) => mbPerSecond(b, ms)
   const regexRate = rate(sampleBytes, js.regex!)
   const bestEncode = Math.min(native.hashStrings!, native.hashBytes!)
@@ -175,4 +176,44 @@ export async function runTextBench(options: SuiteOptions): Promise<SuiteReport> 
       { label: 'encodeBatch bytes, all threads vs one', value: native.hashBytesOneThread! / native.hashBytes!, goal: 1.7 },
     ],
   }
+}
+
+/**
+ * The same pipelines on English-only records (the English and number words above): most of
+ * each record is ASCII, which hotpath maps and segments without ICU4X, exactly.
+ */
+function englishRows(options: SuiteOptions, rounds: number, turn: { warm: number }): SuiteRow[] {
+  const count = options.quick ? 20_000 : 200_000
+  options.onProgress?.(`text: English-only records, ${count.toLocaleString('en-US')}`)
+  const records = syntheticRecords(count, 100, [WORDS[0]!, WORDS[5]!.slice(0, 4)])
+  const bytes = Buffer.from(records.join('\n') + '\n')
+  const tok = new Tokenizer()
+  const segmenter = new Intl.Segmenter('und', { granularity: 'word' })
+  const ms = interleavedMedians(
+    {
+      segmenter: () => (sink.value += segmenterPipeline(records, segmenter)),
+      regex: () => (sink.value += regexPipeline(records)),
+      tokenize: () => (sink.value += tok.tokenizeBatch(records).length),
+      hashBytes: () => (sink.value += tok.encodeBatch(bytes, { hashBits: 20 }).ids.length),
+      hashBytesOneThread: () => (sink.value += tok.encodeBatch(bytes, { hashBits: 20, parallel: false }).ids.length),
+    },
+    rounds,
+    turn,
+  )
+  const table = `Tokenize ${count.toLocaleString('en-US')} records of ~100 characters (NFKC + lowercase, words), English words and numbers`
+  const baseline = bytes.length / ms.segmenter!
+  const row = (name: string, t: number): SuiteRow => ({
+    table,
+    name,
+    medianMs: t,
+    throughput: `${(bytes.length / t / 1e3).toFixed(1)} MB/s, ${(count / t).toFixed(0)} K records/s`,
+    vsBaseline: bytes.length / t / baseline,
+  })
+  return [
+    row('Intl.Segmenter pipeline', ms.segmenter!),
+    row('regex \\p{L}\\p{N} pipeline', ms.regex!),
+    row('hotpath tokenizeBatch (string[][])', ms.tokenize!),
+    row('hotpath encodeBatch UTF-8 bytes, hashBits 20', ms.hashBytes!),
+    row('hotpath encodeBatch UTF-8 bytes, hashBits 20, one thread', ms.hashBytesOneThread!),
+  ]
 }

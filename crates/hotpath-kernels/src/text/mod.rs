@@ -13,6 +13,7 @@ mod normalize;
 mod prepare;
 mod records;
 pub mod rules;
+mod runs;
 mod segment;
 mod vocabulary;
 

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use super::case::{self, CaseMapping};
 use super::normalize::{self, Normalization};
+use super::runs::for_each_run;
 
 /// `text` normalized, case-mapped, and normalized again (case mapping does not preserve
 /// normalization forms), as one ICU4X pass over the whole text would give.
@@ -21,38 +22,27 @@ pub(crate) fn prepare(form: Normalization, case: CaseMapping, text: &str) -> Cow
     if text.is_ascii() {
         return ascii_case(case, text);
     }
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    // Start of the pending run of non-ASCII pieces, mapped together when an ASCII piece or the
-    // end of the text comes.
-    let mut slow_from: Option<usize> = None;
-    let mut piece_from = 0;
-    let mut piece_ascii = true;
-    for i in 0..=bytes.len() {
-        let end = i == bytes.len();
-        if end || (i > piece_from && is_hard_boundary(bytes[i])) {
-            if piece_ascii {
-                if let Some(from) = slow_from.take() {
-                    out.push_str(&full(form, case, &text[from..piece_from]));
-                }
-                out.push_str(&ascii_case(case, &text[piece_from..i]));
-            } else if slow_from.is_none() {
-                slow_from = Some(piece_from);
+    // One piece (the common case in mixed-script text) is returned as ICU4X gave it, uncopied.
+    let mut whole: Option<Cow<'_, str>> = None;
+    let mut out = String::new();
+    for_each_run(
+        text,
+        |bytes, p| is_hard_boundary(bytes[p]),
+        |piece, ascii| {
+            let mapped = if ascii {
+                ascii_case(case, piece)
+            } else {
+                full(form, case, piece)
+            };
+            if piece.len() == text.len() {
+                whole = Some(mapped);
+            } else {
+                out.reserve(text.len() + text.len() / 8);
+                out.push_str(&mapped);
             }
-            if end {
-                break;
-            }
-            piece_from = i;
-            piece_ascii = true;
-        }
-        if bytes[i] >= 0x80 {
-            piece_ascii = false;
-        }
-    }
-    if let Some(from) = slow_from {
-        out.push_str(&full(form, case, &text[from..]));
-    }
-    Cow::Owned(out)
+        },
+    );
+    whole.unwrap_or(Cow::Owned(out))
 }
 
 /// The ICU4X pipeline over `text` as one piece.
