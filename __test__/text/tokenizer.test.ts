@@ -143,11 +143,11 @@ describe('segmenter', () => {
 
   it("'auto' splits Thai, Chinese, Japanese, Lao, Khmer and Myanmar into words", () => {
     const tokens = new Tokenizer({ segmenter: 'auto' }).tokenize(text)
-    expect(tokens).toEqual(['ภาษา', 'ไทย', 'ง่าย', '日本語', 'の', '文章', 'です', '我', '爱', '北京', '天安门', 'ສະບາຍ', 'ດີ', 'ໂລກ', 'សួស្តី', 'ពិភពលោក', 'မင်္ဂလာ', 'ပါ', 'ကမ္ဘာ', 'လောက'])
-    // Where Intl.Segmenter uses its dictionaries the two mostly agree (its Lao dictionary differs: ສະບາຍດີ).
+    expect(tokens).toEqual(['ภาษา', 'ไทย', 'ง่าย', '日本語', 'の', '文章', 'です', '我', '爱', '北京', '天安门', 'ສະບາຍດີ', 'ໂລກ', 'សួស្តី', 'ពិភពលោក', 'မင်္ဂလာ', 'ပါ', 'ကမ္ဘာ', 'လောက'])
+    // Dictionaries on both sides (ICU4X here, ICU4C behind Intl.Segmenter): on common words they
+    // agree; docs/text.md measures how often on CLDR's strings.
     const seg = new Intl.Segmenter('und', { granularity: 'word' })
-    const intl = [...seg.segment('ภาษาไทยง่าย 你好世界 こんにちは世界')].filter((s) => s.isWordLike).map((s) => s.segment)
-    expect(new Tokenizer({ segmenter: 'auto' }).tokenize('ภาษาไทยง่าย 你好世界 こんにちは世界')).toEqual(intl)
+    expect(tokens).toEqual([...seg.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment))
   })
 
   it("'auto' gives what 'uax29' gives for the other scripts", () => {

@@ -9,9 +9,10 @@
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import { subscribeAbort } from '../core/abort.js'
-import { abortErrorFor, invalidValue } from '../core/errors.js'
+import { abortErrorFor, invalidType, invalidValue } from '../core/errors.js'
 import { coded } from '../core/guard.js'
-import { abortSignal, integerInRange, optionsObject } from '../core/validate.js'
+import { bufferOf, byteOffsetOf } from '../core/intrinsics.js'
+import { abortSignal, attachedLength, integerInRange, optionsObject, typedArrayTag } from '../core/validate.js'
 import { encoding, type Encoding } from './encoding.js'
 import type { Tokenizer } from './index.js'
 import type { Vocabulary } from './vocabulary.js'
@@ -33,6 +34,16 @@ export interface TokenStreamOptions {
 
 const NEWLINE = 0x0a
 
+/** A written chunk's bytes: a string's UTF-8 (or `encoding`), or a Buffer or Uint8Array, viewed. */
+function chunkBytes(chunk: unknown, encoding: BufferEncoding): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, Buffer.isEncoding(encoding) ? encoding : 'utf8')
+  if (typedArrayTag(chunk) !== 'Uint8Array') throw invalidType('chunk', 'of type string or an instance of Buffer or Uint8Array', chunk)
+  const view = chunk as Uint8Array
+  // By the view's real slots: a detached chunk is refused, not read as an empty one.
+  const length = attachedLength(view, 'chunk')
+  return Buffer.from(bufferOf(view), byteOffsetOf(view), length)
+}
+
 class TokenStream extends Transform {
   readonly #tokenizer: Tokenizer
   readonly #output: 'tokens' | 'ids'
@@ -50,7 +61,11 @@ class TokenStream extends Transform {
   #tailBytes = 0
 
   constructor(tokenizer: Tokenizer, output: 'tokens' | 'ids', enc: Encoding | undefined, batchSize: number, batchBytes: number, signal: AbortSignal | undefined) {
-    super({ readableObjectMode: true, readableHighWaterMark: 2 })
+    // The writable side in object mode too: in byte mode Node's Writable turns a Uint8Array into a
+    // Buffer before `_transform` sees it, which throws an engine TypeError without a code for a
+    // detached one. Chunks are checked here instead. Backpressure then counts chunks: one, as the
+    // byte mode's 16 KiB was for the 64 KiB chunks of a file stream.
+    super({ readableObjectMode: true, readableHighWaterMark: 2, writableObjectMode: true, writableHighWaterMark: 1 })
     this.#tokenizer = tokenizer
     this.#output = output
     this.#encoding = enc
@@ -64,9 +79,11 @@ class TokenStream extends Transform {
   }
 
   override _transform(chunk: unknown, encoding: BufferEncoding, callback: TransformCallback): void {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : undefined
-    if (!bytes) {
-      callback(coded(invalidValue('chunk', 'a Buffer, Uint8Array or string', typeof chunk)) as Error)
+    let bytes: Buffer
+    try {
+      bytes = chunkBytes(chunk, encoding)
+    } catch (error) {
+      callback(coded(error) as Error)
       return
     }
     this.#consume(bytes).then(() => callback(), (error: unknown) => callback(coded(error) as Error))

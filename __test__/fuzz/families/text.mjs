@@ -5,9 +5,9 @@
 // by design: no dictionary scripts, no Hangul next to other letters, none of the known mismatches
 // of __test__/text/data.ts (no mark after a space, no lone '_', no emoji ZWJ sequences or flags,
 // no Hebrew + apostrophe); __test__/text/parity.test.ts covers all of Unicode. Not generated:
-// JSON text that does not parse (Vocabulary.fromJSON lets JSON.parse's SyntaxError out without a
-// code, pinned in text/errors.test.ts) and detached chunks written to a tokenStream (Node's
-// Writable throws its own uncoded TypeError before hotpath sees them).
+// JSON text that does not parse (text/errors.test.ts: ERR_INVALID_ARG_VALUE) and chunks written to
+// a tokenStream that are not strings or attached bytes (text/stream.test.ts: they error the stream
+// with ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE).
 import vm from 'node:vm'
 import fc from 'fast-check'
 import { drive } from '../drive.mjs'
