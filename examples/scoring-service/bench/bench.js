@@ -15,6 +15,9 @@ const dir = fileURLToPath(new URL('..', import.meta.url))
 const cannonScript = fileURLToPath(new URL('./cannon.js', import.meta.url))
 const STEP_S = Number(process.env.STEP_S || 3)
 const P99_BOUND_MS = 10
+// Requests per step at least: with fewer, p99 is the slowest request (one GC pause or a cold
+// path decides the step). Slow rates get longer steps instead.
+const MIN_REQUESTS = 300
 const scorers = (process.env.SCORERS || 'native,js').split(',')
 const endpointNames = (process.env.ENDPOINTS || 'score,batch-json,batch-bin').split(',')
 const model = JSON.parse(readFileSync(join(dir, 'models/example-model.json'), 'utf8'))
@@ -32,7 +35,7 @@ writeFileSync(join(tmp, 'batch.bin'), Buffer.from(Float64Array.from(rows.flat())
 
 const endpoints = {
   score: { path: '/score', file: 'score.json', type: 'application/json', start: 500, rows: 1 },
-  'batch-json': { path: '/score/batch', file: 'batch.json', type: 'application/json', start: 5, rows: BATCH },
+  'batch-json': { path: '/score/batch', file: 'batch.json', type: 'application/json', start: 20, rows: BATCH },
   'batch-bin': { path: '/score/batch', file: 'batch.bin', type: 'application/octet-stream', start: 20, rows: BATCH },
 }
 
@@ -65,8 +68,14 @@ function stopService(child) {
   })
 }
 
-function cannon(port, ep, rate, seconds = STEP_S) {
-  const args = ['-c', '1', process.execPath, cannonScript, `http://127.0.0.1:${port}${ep.path}`, ep.type, join(tmp, ep.file), String(Math.round(rate)), String(seconds)]
+function cannon(port, ep, rate, seconds = Math.max(STEP_S, Math.ceil(MIN_REQUESTS / rate))) {
+  // Connections in proportion to the rate (four times what 10 ms responses need, at most 16):
+  // autocannon paces each connection at rate / connections, and 16 connections at 20 req/s fired
+  // together every 0.8 s, so the last of each burst waited for 15 others. Each connection then
+  // sends every 40 ms at most, well above the 10 ms bound, so a slow response does not delay the
+  // next request unseen (coordinated omission); a service that falls behind misses `achieved`.
+  const connections = Math.min(16, Math.max(1, Math.ceil(rate / 25)))
+  const args = ['-c', '1', process.execPath, cannonScript, `http://127.0.0.1:${port}${ep.path}`, ep.type, join(tmp, ep.file), String(Math.round(rate)), String(seconds), String(connections)]
   const json = JSON.parse(execFileSync('taskset', args, { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).toString())
   const non2xx = json.non2xx + json.errors + json.timeouts
   return { rate, achieved: json.requests.average, p50: json.latency.p50, p99: json.latency.p99, max: json.latency.max, non2xx }
@@ -82,7 +91,7 @@ for (const scorer of scorers) {
   const service = await startService({ SCORER: scorer })
   for (const name of endpointNames) {
     const ep = endpoints[name]
-    cannon(service.port, ep, ep.start, 1) // warm-up
+    cannon(service.port, ep, ep.start, 3) // warm-up: JIT, the first large bodies
     let held = 0
     for (let rate = ep.start; ; rate = Math.round(rate * 1.5)) {
       const r = cannon(service.port, ep, rate)

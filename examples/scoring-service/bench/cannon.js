@@ -2,6 +2,6 @@
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 
-const [url, type, file, rate, seconds] = process.argv.slice(2)
-const result = await autocannon({ url, method: 'POST', headers: { 'content-type': type }, body: readFileSync(file), connections: 16, duration: Number(seconds), overallRate: Number(rate) })
+const [url, type, file, rate, seconds, connections] = process.argv.slice(2)
+const result = await autocannon({ url, method: 'POST', headers: { 'content-type': type }, body: readFileSync(file), connections: Number(connections), duration: Number(seconds), overallRate: Number(rate) })
 process.stdout.write(JSON.stringify(result))
