@@ -10,7 +10,7 @@ import { GeoIndex, geoBackend, haversine, haversineMany, nearestK } from '../geo
 import { native } from '../core/native.js'
 import * as reference from '../geo/reference.js'
 import { interleavedMedians, medians, sink } from './measure.js'
-import type { SuiteOptions, SuiteReport, SuiteRow, SuiteTarget } from './suite.js'
+import type { SuiteOptions, SuiteReport, SuiteRow, SuiteRatio } from './suite.js'
 
 interface Competitors {
   KDBush: typeof KDBush | null
@@ -90,7 +90,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
   const queries = randomPoints(queryCount, 2)
   const backend = nativeGeo ? 'native' : 'fallback'
   const rows: SuiteRow[] = []
-  const targets: SuiteTarget[] = []
+  const ratios: SuiteRatio[] = []
   const nLabel = n.toLocaleString('en-US')
 
   // One pair: the formula inline in JS, hotpath.haversine, @turf/distance.
@@ -136,7 +136,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
     rows.push({ table, name: 'haversine formula inline in JS', medianMs: ms.inline / PAIR_CALLS, vsBaseline: 1 })
     rows.push({ table, name: 'hotpath haversine', medianMs: ms.hotpath / PAIR_CALLS, vsBaseline: ms.inline / ms.hotpath, note: 'validated, runs in JS' })
     if (ms.turf !== undefined) rows.push({ table, name: '@turf/distance', medianMs: ms.turf / PAIR_CALLS, vsBaseline: ms.inline / ms.turf, note: '[lon, lat] arrays' })
-    targets.push({ label: 'haversine one call vs the inline JS formula', value: ms.inline / ms.hotpath, goal: 0.9 })
+    ratios.push({ label: 'haversine one call vs the inline JS formula', value: ms.inline / ms.hotpath })
   }
 
   // One point to many.
@@ -153,7 +153,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
     rows.push({ table, name: 'pure-TS loop (Math.sin/asin)', medianMs: ms.loop, throughput: perSecond(n, ms.loop, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath haversineMany', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: ms.loop / ms.hotpath, note: 'validation included, all threads' })
     if (ms.bare !== undefined) rows.push({ table, name: 'native call alone', medianMs: ms.bare, throughput: perSecond(n, ms.bare, 'points'), vsBaseline: ms.loop / ms.bare, note: 'no validation: the kernel\'s share' })
-    targets.push({ label: `haversineMany ${nLabel} vs pure-TS loop`, value: ms.loop / ms.hotpath, goal: 12 })
+    ratios.push({ label: `haversineMany ${nLabel} vs pure-TS loop`, value: ms.loop / ms.hotpath })
   }
 
   // Brute-force k nearest.
@@ -169,7 +169,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
     rows.push({ table, name: 'pure-TS bounded heap', medianMs: ms.loop, throughput: perSecond(n, ms.loop, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath nearestK', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: ms.loop / ms.hotpath, note: 'per-thread bounded heaps' })
     if (ms.bare !== undefined) rows.push({ table, name: 'native call alone', medianMs: ms.bare, throughput: perSecond(n, ms.bare, 'points'), vsBaseline: ms.loop / ms.bare, note: 'no validation: the kernel\'s share' })
-    targets.push({ label: `nearestK ${nLabel} vs pure-TS bounded heap`, value: ms.loop / ms.hotpath, goal: 25 })
+    ratios.push({ label: `nearestK ${nLabel} vs pure-TS bounded heap`, value: ms.loop / ms.hotpath })
   }
 
   // Index build.
@@ -186,7 +186,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
     const base = ms.kdbush ?? ms.hotpath
     if (ms.kdbush !== undefined) rows.push({ table, name: 'kdbush (add + finish)', medianMs: ms.kdbush, throughput: perSecond(n, ms.kdbush, 'points'), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath GeoIndex.build', medianMs: ms.hotpath, throughput: perSecond(n, ms.hotpath, 'points'), vsBaseline: base / ms.hotpath, note: nativeGeo ? undefined : 'fallback: copies only (brute-force queries)' })
-    if (ms.kdbush !== undefined) targets.push({ label: 'GeoIndex.build vs kdbush build', value: ms.kdbush / ms.hotpath, goal: 1 })
+    if (ms.kdbush !== undefined) ratios.push({ label: 'GeoIndex.build vs kdbush build', value: ms.kdbush / ms.hotpath })
   }
 
   // One query at a time.
@@ -213,7 +213,7 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
     const base = ms.geokdbush ?? ms.hotpath
     if (ms.geokdbush !== undefined) rows.push({ table, name: 'geokdbush.around', medianMs: ms.geokdbush / perSample, throughput: perSecond(perSample, ms.geokdbush, 'queries'), vsBaseline: 1, note: 'ids only' })
     rows.push({ table, name: 'hotpath index.nearest', medianMs: ms.hotpath / perSample, throughput: perSecond(perSample, ms.hotpath, 'queries'), vsBaseline: base / ms.hotpath, note: 'indices + distances' })
-    if (ms.geokdbush !== undefined) targets.push({ label: `GeoIndex.nearest k = ${K} vs geokdbush.around (per query)`, value: ms.geokdbush / ms.hotpath, goal: 2 })
+    if (ms.geokdbush !== undefined) ratios.push({ label: `GeoIndex.nearest k = ${K} vs geokdbush.around (per query)`, value: ms.geokdbush / ms.hotpath })
   }
 
   // A batch of queries.
@@ -236,5 +236,5 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
   }
 
   if (!c.KDBush || !c.around || !c.turfDistance) progress('kdbush, geokdbush or @turf/distance is not installed: its rows are skipped')
-  return { rows, targets }
+  return { rows, ratios }
 }

@@ -1,7 +1,7 @@
 /**
  * The shape every benchmark suite after the risk score reports in, so `hotpath bench` can print
  * and check them alike: rows grouped into tables, each row timed in the same run as its table's
- * baseline (usually the pure-TS loop), plus the issue targets checked against this run's ratios.
+ * baseline (usually the pure-TS loop), plus the ratios that sum a suite up, from this run.
  */
 
 export interface SuiteRow {
@@ -19,18 +19,16 @@ export interface SuiteRow {
   note?: string
 }
 
-export interface SuiteTarget {
-  /** What the target is about, e.g. `'dot f64 vs pure-TS loop'`. */
+export interface SuiteRatio {
+  /** What is compared, e.g. `'dot f64 vs pure-TS loop'`. */
   label: string
-  /** The measured ratio (or figure) from this run. */
+  /** The ratio from this run (higher is better for hotpath). */
   value: number
-  /** The issue's target for it; `value >= goal` meets it. */
-  goal: number
 }
 
 export interface SuiteReport {
   rows: SuiteRow[]
-  targets: SuiteTarget[]
+  ratios: SuiteRatio[]
 }
 
 export interface SuiteOptions {

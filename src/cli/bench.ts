@@ -62,22 +62,6 @@ function table(results: BenchResult[], title: string, withRows: boolean): string
   return `${title}\n${t.toString()}`
 }
 
-/** Targets from the scoring-engine issue, checked against this run's ratios. */
-function targets(results: BenchResult[]): string[] {
-  const find = (name: string, rows: number) => results.find((r) => r.section === 'throughput' && r.name === name && r.rows === rows)
-  const lines: string[] = []
-  const f64 = find('native, all threads', 500_000)
-  const f32 = find('native f32, all threads', 500_000)
-  const single = results.find((r) => r.section === 'single call' && r.name === 'dispatched')
-  const check = (label: string, value: number | undefined, goal: number) => {
-    if (value !== undefined) lines.push(`${value >= goal ? 'met ' : 'MISS'}  ${label}: ${value.toFixed(2)}x (target >= ${goal}x)`)
-  }
-  check('500,000 x 20 f64 batch vs reference', f64?.vsReference, 13)
-  check('500,000 x 20 f32 batch vs reference', f32?.vsReference, 16)
-  check('dispatched single call vs reference', single?.vsReference, 0.9)
-  return lines
-}
-
 function suiteTables(report: SuiteReport): string {
   const out: string[] = []
   for (const title of new Set(report.rows.map((r) => r.table))) {
@@ -91,10 +75,7 @@ function suiteTables(report: SuiteReport): string {
     }
     out.push(`${title}\n${t.toString()}`)
   }
-  if (report.targets.length > 0) {
-    const lines = report.targets.map((g) => `  ${g.value >= g.goal ? 'met ' : 'MISS'}  ${g.label}: ${g.value.toFixed(2)}x (target >= ${g.goal}x)`)
-    out.push(`Targets (ratios from this run):\n${lines.join('\n')}`)
-  }
+  if (report.ratios.length > 0) out.push(`In short (this run):\n${report.ratios.map((r) => `  ${r.label}: ${r.value.toFixed(2)}x`).join('\n')}`)
   return out.join('\n\n')
 }
 
@@ -123,6 +104,4 @@ function printScore(results: BenchResult[], features: number): void {
   console.log(table(results.filter((r) => r.section === 'dispatch'), 'Risk score: dispatch thresholds (single calls by width; tiny batches)', true))
   console.log()
   console.log(table(results.filter((r) => r.section === 'throughput'), 'Risk score: batch throughput', true))
-  const goals = targets(results)
-  if (goals.length > 0) console.log(`\nTargets (ratios from this run):\n${goals.map((l) => `  ${l}`).join('\n')}`)
 }
