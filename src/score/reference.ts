@@ -41,7 +41,9 @@ export function scoreRow(values: ArrayLike<number>, offset: number, weights: Flo
  */
 export function scoreArrayRow(values: readonly unknown[], weights: Float64Array, threshold: number, name: string): number {
   const d = weights.length
-  // The partial sums of `scoreRow`, in its order: a vector scores the same as number[] or typed array.
+  // The partial sums of `scoreRow`, in its order (a vector scores the same as number[] or typed
+  // array), written out again with the type checks inside: a checking pass and then `scoreRow`
+  // measured 1.33x slower on 20 features.
   let s0 = 0
   let s1 = 0
   let s2 = 0
