@@ -50,10 +50,8 @@ export function mappedText(options: TokenizerOptions, text: string): string {
 const DICTIONARY = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tai_Le}\p{Script=New_Tai_Lue}\p{Script=Tai_Tham}\p{Script=Tai_Viet}\p{Script=Ahom}\uac00-\ud7a3]/u
 const ASSIGNED = /^\p{Assigned}$/u
 const LETTER_PICTOGRAPH = /[\u2139\u24c2\u{1f170}\u{1f171}\u{1f17e}\u{1f17f}]/u
-// The v flag (set difference) by the RegExp constructor: the project's TypeScript target is ES2022.
-const IDEOGRAPH_NOT_HAN = new RegExp(String.raw`[[\p{Ideographic}\p{Script=Tangut}\p{Script=Nushu}\p{Script=Khitan_Small_Script}]--\p{Script=Han}]`, 'v')
 /** (KNOWN_MISMATCHES below.) The code points of the single-code-point mismatches, left out of the generators unless STRICT. */
-const KNOWN_CODE_POINTS = new RegExp(`${LETTER_PICTOGRAPH.source}|${IDEOGRAPH_NOT_HAN.source}`, 'v')
+const KNOWN_CODE_POINTS = LETTER_PICTOGRAPH
 
 /** Whether a mapped text holds a code point of a dictionary script (or a Hangul syllable), or one unassigned in Node's Unicode (a surrogate pair can make any). */
 export function outsideDomain(mapped: string): boolean {
@@ -182,7 +180,6 @@ const ENDS_IN_WB4 = new RegExp(`${WB4}$`, 'u')
 const HEBREW_QUOTE = new RegExp(`\\p{Script=Hebrew}${WB4}*'$`, 'u')
 const TWO_RI = /\p{RI}.*\p{RI}/u
 const ZWJ_PICTOGRAPH = /\u200d\p{Extended_Pictographic}/u
-const LONE_EXTEND_NUM_LET = new RegExp(`^[\\p{Pc}\\u202f]${WB4}*$`, 'u')
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' })
 
 export interface KnownMismatch {
@@ -217,30 +214,12 @@ export const KNOWN_MISMATCHES: KnownMismatch[] = [
     ],
   },
   {
-    id: 'lone-extendnumlet',
-    summary: "A segment of one ExtendNumLet character ('_', '‿', '＿', U+202F) is word-like for ICU4X, not for ICU4C (which needs two, '__', or a letter or digit next to it).",
-    hits: (mapped) => [...segmenter.segment(mapped)].some(({ segment }) => LONE_EXTEND_NUM_LET.test(segment)),
-    examples: [
-      { text: 'x _ y', native: ['x', '_', 'y'], reference: ['x', 'y'] },
-      { text: '‿', native: ['‿'], reference: [] },
-    ],
-  },
-  {
     id: 'letter-pictograph',
     summary: 'The six letters that are also Extended_Pictographic (ℹ U+2139, Ⓜ U+24C2, 🅰 🅱 🅾 🅿 U+1F170/1/E/F) are not word-like for ICU4X, word-like (ALetter) for ICU4C.',
     hits: (mapped) => LETTER_PICTOGRAPH.test(mapped),
     examples: [
       { text: '🅰 b', native: ['b'], reference: ['🅰', 'b'] },
       { text: 'ℹ', options: RAW, native: [], reference: ['ℹ'] },
-    ],
-  },
-  {
-    id: 'ideograph-not-han',
-    summary: 'Ideographs of scripts other than Han (Tangut, Nushu, Khitan Small Script, 〆 U+3006: 7,926 code points) are not word-like for ICU4X, word-like (ideographic) for ICU4C.',
-    hits: (mapped) => IDEOGRAPH_NOT_HAN.test(mapped),
-    examples: [
-      { text: '𗀀a', native: ['a'], reference: ['𗀀', 'a'] },
-      { text: '𛅰 〆', native: [], reference: ['𛅰', '〆'] },
     ],
   },
 ]

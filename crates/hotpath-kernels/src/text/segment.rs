@@ -2,6 +2,9 @@
 use icu_segmenter::WordSegmenterBorrowed;
 use icu_segmenter::options::WordBreakInvariantOptions;
 
+use icu_properties::props::{Ideographic, Script, WordBreak};
+use icu_properties::{CodePointMapData, CodePointSetData};
+
 use super::runs::for_each_run;
 
 /// Which word segmenter to use.
@@ -64,8 +67,7 @@ fn certain_break_before(bytes: &[u8], p: usize) -> bool {
 /// digits join (WB5, WB8-WB10), ExtendNumLet `_` joins both (WB13a, WB13b), and one MidLetter
 /// (`:`), MidNum (`,` `;`), MidNumLet (`.`) or Single_Quote (`'`) between two letters, or one
 /// MidNum, MidNumLet or Single_Quote between two digits, stays inside the word (WB6, WB7, WB11,
-/// WB12). Every such segment is word-like, a run of `_` alone included, as ICU4X reports it
-/// (`Intl.Segmenter` does not; see docs/text.md).
+/// WB12). Every such segment is word-like except one `_` alone.
 fn ascii_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
     let b = text.as_bytes();
     let n = b.len();
@@ -95,7 +97,10 @@ fn ascii_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
             }
             break;
         }
-        f(&text[start..i]);
+        // One `_` alone is not word-like (ICU4C; see `icu4c_word_like`); `__` is.
+        if i - start > 1 || b[start] != b'_' {
+            f(&text[start..i]);
+        }
     }
 }
 
@@ -112,11 +117,43 @@ fn icu_words<'t>(seg: WordSegmenterBorrowed<'static>, text: &'t str, f: &mut imp
     };
     while let Some(end) = it.next() {
         let segment = &text[start..end];
-        if it.is_word_like() || ends_like_a_word(seg, segment) {
+        if icu4c_word_like(segment, it.is_word_like() || ends_like_a_word(seg, segment)) {
             f(segment);
         }
         start = end;
     }
+}
+
+/// ICU4X's word type where it differs from ICU4C's (`Intl.Segmenter`) for a segment of one
+/// character (and the Extend, Format or ZWJ characters attached to it): one ExtendNumLet
+/// character (`_`, `‿`, U+202F) is not word-like for ICU4C, which needs two or a letter or digit
+/// beside it; an ideograph outside Han (Tangut, Nushu, Khitan Small Script) is word-like
+/// (ideographic) for ICU4C, not for ICU4X 2.4. Other segments keep `icu4x`.
+fn icu4c_word_like(segment: &str, icu4x: bool) -> bool {
+    let mut chars = segment.chars();
+    let Some(first) = chars.next() else {
+        return icu4x;
+    };
+    if first.is_ascii_alphanumeric() {
+        return icu4x;
+    }
+    let word_break = CodePointMapData::<WordBreak>::new();
+    if !chars.all(|c| {
+        matches!(
+            word_break.get(c),
+            WordBreak::Extend | WordBreak::Format | WordBreak::ZWJ
+        )
+    }) {
+        return icu4x;
+    }
+    if icu4x {
+        return word_break.get(first) != WordBreak::ExtendNumLet;
+    }
+    CodePointSetData::new::<Ideographic>().contains(first)
+        || matches!(
+            CodePointMapData::<Script>::new().get(first),
+            Script::Tangut | Script::Nushu | Script::KhitanSmallScript
+        )
 }
 
 /// ICU4X 2.4 reports a segment ending in Extend, Format or ZWJ characters (a decomposed accent,
