@@ -54,8 +54,13 @@ function wordBreakCases(): BreakCase[] {
   return cases
 }
 
-/** A segment that must be a token: a letter or a number in it, or two ExtendNumLet (ICU4C's rule for `__`). */
-const wordLike = (segment: string): boolean => /[\p{L}\p{N}]/u.test(segment) || (segment.match(/[\p{Pc}\u202f]/gu)?.length ?? 0) >= 2
+/**
+ * A segment that must be a token, as ICU4C (`Intl.Segmenter`) decides: a letter or a number in
+ * it, one of the six ALetter characters that are also pictographs (`Ⓜ` and `🅰` are So, not L),
+ * or two ExtendNumLet (ICU4C's rule for `__`).
+ */
+const LETTER_PICTOGRAPH = /[\u2139\u24c2\u{1f170}\u{1f171}\u{1f17e}\u{1f17f}]/u
+const wordLike = (segment: string): boolean => /[\p{L}\p{N}]/u.test(segment) || LETTER_PICTOGRAPH.test(segment) || (segment.match(/[\p{Pc}\u202f]/gu)?.length ?? 0) >= 2
 
 describe('WordBreakTest-17.0.0.txt: tokens lie on UAX #29 word boundaries', () => {
   const cases = wordBreakCases()

@@ -49,9 +49,6 @@ export function mappedText(options: TokenizerOptions, text: string): string {
 
 const DICTIONARY = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tai_Le}\p{Script=New_Tai_Lue}\p{Script=Tai_Tham}\p{Script=Tai_Viet}\p{Script=Ahom}\uac00-\ud7a3]/u
 const ASSIGNED = /^\p{Assigned}$/u
-const LETTER_PICTOGRAPH = /[\u2139\u24c2\u{1f170}\u{1f171}\u{1f17e}\u{1f17f}]/u
-/** (KNOWN_MISMATCHES below.) The code points of the single-code-point mismatches, left out of the generators unless STRICT. */
-const KNOWN_CODE_POINTS = LETTER_PICTOGRAPH
 
 /** Whether a mapped text holds a code point of a dictionary script (or a Hangul syllable), or one unassigned in Node's Unicode (a surrogate pair can make any). */
 export function outsideDomain(mapped: string): boolean {
@@ -72,14 +69,12 @@ function images(ch: string): string[] {
 
 /**
  * A code point of the parity domain: assigned in Node's Unicode, not a surrogate, no dictionary
- * script in any of its images; and, unless STRICT, not one of the code points of a known
- * single-code-point mismatch (KNOWN_MISMATCHES `codePoints`).
+ * script in any of its images.
  */
 export function inDomain(cp: number): boolean {
   if (cp >= 0xd800 && cp <= 0xdfff) return false
   const ch = String.fromCodePoint(cp)
   if (!ASSIGNED.test(ch) || ch === '\n') return false
-  if (!STRICT && KNOWN_CODE_POINTS.test(ch)) return false
   return !images(ch).some((s) => DICTIONARY.test(s))
 }
 
@@ -211,15 +206,6 @@ export const KNOWN_MISMATCHES: KnownMismatch[] = [
       { text: '👩\u200d❤\ufe0f\u200d👨', native: ['👩\u200d❤\ufe0f\u200d👨'], reference: [] },
       { text: "אב' x", native: ['x'], reference: ["אב'", 'x'] },
       { text: "אב'", native: [], reference: ["אב'"] },
-    ],
-  },
-  {
-    id: 'letter-pictograph',
-    summary: 'The six letters that are also Extended_Pictographic (ℹ U+2139, Ⓜ U+24C2, 🅰 🅱 🅾 🅿 U+1F170/1/E/F) are not word-like for ICU4X, word-like (ALetter) for ICU4C.',
-    hits: (mapped) => LETTER_PICTOGRAPH.test(mapped),
-    examples: [
-      { text: '🅰 b', native: ['b'], reference: ['🅰', 'b'] },
-      { text: 'ℹ', options: RAW, native: [], reference: ['ℹ'] },
     ],
   },
 ]

@@ -2,7 +2,7 @@
 use icu_segmenter::WordSegmenterBorrowed;
 use icu_segmenter::options::WordBreakInvariantOptions;
 
-use icu_properties::props::{Ideographic, Script, WordBreak};
+use icu_properties::props::{ExtendedPictographic, Ideographic, Script, WordBreak};
 use icu_properties::{CodePointMapData, CodePointSetData};
 
 use super::runs::for_each_run;
@@ -124,36 +124,50 @@ fn icu_words<'t>(seg: WordSegmenterBorrowed<'static>, text: &'t str, f: &mut imp
     }
 }
 
-/// ICU4X's word type where it differs from ICU4C's (`Intl.Segmenter`) for a segment of one
-/// character (and the Extend, Format or ZWJ characters attached to it): one ExtendNumLet
-/// character (`_`, `‿`, U+202F) is not word-like for ICU4C, which needs two or a letter or digit
-/// beside it; an ideograph outside Han (Tangut, Nushu, Khitan Small Script) is word-like
-/// (ideographic) for ICU4C, not for ICU4X 2.4. Other segments keep `icu4x`.
+/// ICU4X's word type where it differs from ICU4C's (`Intl.Segmenter`); the boundaries agree.
+/// One ExtendNumLet character (`_`, `‿`, U+202F) alone is not word-like for ICU4C, which needs
+/// two or a letter or digit beside it. An ideograph outside Han (Tangut, Nushu, Khitan Small
+/// Script) alone is word-like (ideographic) for ICU4C, and so is any segment holding one of the
+/// six letters that are also pictographs (`ℹ`, `Ⓜ`, `🅰`, `🅱`, `🅾`, `🅿`: ALetter for ICU4C,
+/// which ICU4X 2.4 lets make the whole segment an emoji one: `a:Ⓜ`). Extend, Format and ZWJ
+/// characters attached to a lone character do not change that; other segments keep `icu4x`.
 fn icu4c_word_like(segment: &str, icu4x: bool) -> bool {
     let mut chars = segment.chars();
     let Some(first) = chars.next() else {
         return icu4x;
     };
-    if first.is_ascii_alphanumeric() {
-        return icu4x;
+    if icu4x && first.is_ascii_alphanumeric() {
+        return true;
+    }
+    // Spaces and punctuation, the usual segments that are not words: nothing to correct.
+    if !icu4x && segment.is_ascii() {
+        return false;
     }
     let word_break = CodePointMapData::<WordBreak>::new();
-    if !chars.all(|c| {
+    let attached = |c: char| {
         matches!(
             word_break.get(c),
             WordBreak::Extend | WordBreak::Format | WordBreak::ZWJ
         )
-    }) {
-        return icu4x;
-    }
+    };
+    let pictograph_letter = |c: char| {
+        word_break.get(c) == WordBreak::ALetter
+            && CodePointSetData::new::<ExtendedPictographic>().contains(c)
+    };
+    let alone = chars.clone().all(attached);
     if icu4x {
-        return word_break.get(first) != WordBreak::ExtendNumLet;
+        return !(alone && word_break.get(first) == WordBreak::ExtendNumLet);
     }
-    CodePointSetData::new::<Ideographic>().contains(first)
-        || matches!(
-            CodePointMapData::<Script>::new().get(first),
-            Script::Tangut | Script::Nushu | Script::KhitanSmallScript
-        )
+    if alone
+        && (CodePointSetData::new::<Ideographic>().contains(first)
+            || matches!(
+                CodePointMapData::<Script>::new().get(first),
+                Script::Tangut | Script::Nushu | Script::KhitanSmallScript
+            ))
+    {
+        return true;
+    }
+    segment.chars().any(pictograph_letter)
 }
 
 /// ICU4X 2.4 reports a segment ending in Extend, Format or ZWJ characters (a decomposed accent,
