@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Tokenizer } from '../../src/index.js'
 import { repoRoot } from '../helpers/runtime.js'
-import { quarantined, STRICT } from './data.js'
+import { quarantined, STRICT, WB4 } from './data.js'
 
 const hex = (s: string): string => String.fromCodePoint(...s.trim().split(/\s+/).map((h) => parseInt(h, 16)))
 const ASSIGNED_ONLY = /^\p{Assigned}*$/u
@@ -57,10 +57,17 @@ function wordBreakCases(): BreakCase[] {
 /**
  * A segment that must be a token, as ICU4C (`Intl.Segmenter`) decides: a letter or a number in
  * it, one of the six ALetter characters that are also pictographs (`Ⓜ` and `🅰` are So, not L),
- * or two ExtendNumLet (ICU4C's rule for `__`).
+ * or two ExtendNumLet (ICU4C's rule for `__`); but not when it ends in a pictograph joined by
+ * ZWJ (`a\u200d🛑`) or in ExtendNumLet with Extend/Format attached (`a_\u00ad`), which ICU4C's
+ * rules give no status.
  */
 const LETTER_PICTOGRAPH = /[\u2139\u24c2\u{1f170}\u{1f171}\u{1f17e}\u{1f17f}]/u
-const wordLike = (segment: string): boolean => /[\p{L}\p{N}]/u.test(segment) || LETTER_PICTOGRAPH.test(segment) || (segment.match(/[\p{Pc}\u202f]/gu)?.length ?? 0) >= 2
+const ZWJ_PICTOGRAPH = /\u200d(?![\u2139\u24c2\u{1f170}\u{1f171}\u{1f17e}\u{1f17f}])\p{Extended_Pictographic}/u
+const ENDS_IN_EXTEND_NUM_LET_WB4 = new RegExp(`[\\p{Pc}\\u202f]${WB4}+$`, 'u')
+const wordLike = (segment: string): boolean =>
+  !ZWJ_PICTOGRAPH.test(segment) &&
+  !ENDS_IN_EXTEND_NUM_LET_WB4.test(segment) &&
+  (/[\p{L}\p{N}]/u.test(segment) || LETTER_PICTOGRAPH.test(segment) || (segment.match(/[\p{Pc}\u202f]/gu)?.length ?? 0) >= 2)
 
 describe('WordBreakTest-17.0.0.txt: tokens lie on UAX #29 word boundaries', () => {
   const cases = wordBreakCases()

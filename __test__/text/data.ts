@@ -170,12 +170,8 @@ export const optionsArb: fc.Arbitrary<TokenizerOptions> = fc
 // ---------------------------------------------------------------------------------------------
 // Known mismatches between the native tokenizer and the reference (reported; see STRICT)
 
-const WB4 = '[\\p{Grapheme_Extend}\\p{Mc}\\p{Emoji_Modifier}\\p{Cf}]'
-const ENDS_IN_WB4 = new RegExp(`${WB4}$`, 'u')
-const HEBREW_QUOTE = new RegExp(`\\p{Script=Hebrew}${WB4}*'$`, 'u')
-const TWO_RI = /\p{RI}.*\p{RI}/u
-const ZWJ_PICTOGRAPH = /\u200d\p{Extended_Pictographic}/u
-const segmenter = new Intl.Segmenter('und', { granularity: 'word' })
+/** Characters rule WB4 attaches to the one before (Extend, Format, ZWJ), near enough for a regex. */
+export const WB4 = '[\\p{Grapheme_Extend}\\p{Mc}\\p{Emoji_Modifier}\\p{Cf}]'
 
 export interface KnownMismatch {
   id: string
@@ -187,28 +183,11 @@ export interface KnownMismatch {
   examples: { text: string; options?: TokenizerOptions; native: string[]; reference: string[] }[]
 }
 
-const RAW = { normalize: 'none', lowercase: false } as const
-
-export const KNOWN_MISMATCHES: KnownMismatch[] = [
-  {
-    id: 'stale-word-type',
-    summary:
-      "ICU4X 2.4's WordBreakIterator::word_type() (is_word_like) is wrong for a segment whose end its rule state machine finds through its multi-character states (icu4x issue #8321): " +
-      'the segment gets the word type of the segment before it. The kernel workaround (segment.rs, ends_like_a_word) fixes the false negatives for segments ending in Extend/Format/ZWJ (a word ending in a combining mark before more text); ' +
-      "still wrong: a non-word segment ending in Extend/Format/ZWJ, a pair of regional indicators or an emoji ZWJ sequence right after a word becomes a token (' \u0301', '👍🏽', '🇫🇷'), " +
-      'an emoji ZWJ sequence is a token anywhere, and a Hebrew letter + apostrophe (WB7a) segment is dropped.',
-    hits: (mapped) =>
-      [...segmenter.segment(mapped)].some(({ segment, isWordLike }) => (!isWordLike && (ENDS_IN_WB4.test(segment) || TWO_RI.test(segment) || ZWJ_PICTOGRAPH.test(segment))) || HEBREW_QUOTE.test(segment)),
-    examples: [
-      { text: 'x \u0301 y', options: RAW, native: ['x', ' \u0301', 'y'], reference: ['x', 'y'] },
-      { text: 'a👍🏽 b', native: ['a', '👍🏽', 'b'], reference: ['a', 'b'] },
-      { text: 'a🇫🇷 b', native: ['a', '🇫🇷', 'b'], reference: ['a', 'b'] },
-      { text: '👩\u200d❤\ufe0f\u200d👨', native: ['👩\u200d❤\ufe0f\u200d👨'], reference: [] },
-      { text: "אב' x", native: ['x'], reference: ["אב'", 'x'] },
-      { text: "אב'", native: [], reference: ["אב'"] },
-    ],
-  },
-]
+/**
+ * Empty since the kernel derives word types as ICU4C does (segment.rs `icu4c_word_like`); the
+ * cases that were listed here are checked in parity.test.ts (`CORRECTED_WORD_TYPES`).
+ */
+export const KNOWN_MISMATCHES: KnownMismatch[] = []
 
 /** The id of the first known mismatch a mapped text may show, or undefined (always undefined when STRICT). */
 export function quarantined(mapped: string): string | undefined {

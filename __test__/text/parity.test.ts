@@ -62,24 +62,42 @@ function expectParity(options: TokenizerOptions, texts: string[], tally: Tally):
   expect(idRows(native.encodeBatch(kept, { vocabulary }))).toEqual(expected.map((tokens) => tokens.map((t) => ids.get(t))))
 }
 
-describe('known mismatches (quarantined unless HOTPATH_TEXT_STRICT=1; reported)', () => {
-  for (const known of KNOWN_MISMATCHES) {
-    it(`${known.id}: ${known.summary.slice(0, 120)}…`, () => {
-      for (const { text, options = {}, native, reference } of known.examples) {
-        const label = `${known.id} ${JSON.stringify(text)}`
-        // The reference's output is the correct one (checked by hand against UAX #29 and ICU4C).
-        expect(referenceFor(options).tokenize(text), label).toEqual(reference)
-        if (STRICT) {
-          expect(new Tokenizer(options).tokenize(text), label).toEqual(reference)
-          continue
-        }
-        expect(known.hits(mappedText(options, text)), `${label} is named by its predicate`).toBe(true)
-        // Today's native output. If this fails because native now equals the reference, the
-        // mismatch is fixed: remove it from KNOWN_MISMATCHES in data.ts.
-        expect(new Tokenizer(options).tokenize(text), `${label}: fixed? then remove ${known.id} from KNOWN_MISMATCHES`).toEqual(native)
-      }
-    })
-  }
+/**
+ * Where ICU4X 2.4's word types differ from ICU4C's and the kernel corrects them (segment.rs
+ * `icu4c_word_like`): a segment after a skin-tone emoji or a flag took the previous segment's
+ * type (icu4x#8321), and `_`, non-Han ideographs, the letters that are also pictographs, ZWJ
+ * sequences and ExtendNumLet + Format are typed as ICU4C types them.
+ */
+const RAW = { normalize: 'none', lowercase: false } as const
+const CORRECTED_WORD_TYPES: { text: string; options?: TokenizerOptions; tokens: string[] }[] = [
+  { text: 'x \u0301 y', options: RAW, tokens: ['x', 'y'] },
+  { text: 'a👍🏽 b', tokens: ['a', 'b'] },
+  { text: 'a🇫🇷 b', tokens: ['a', 'b'] },
+  { text: '👩\u200d❤\ufe0f\u200d👨', tokens: [] },
+  { text: "אב' x", tokens: ["אב'", 'x'] },
+  { text: "אב'", tokens: ["אב'"] },
+  { text: 'नमस्ते!', tokens: ['नमस्ते'] },
+  { text: 'x _ y', tokens: ['x', 'y'] },
+  { text: '‿ __', tokens: ['__'] },
+  { text: '𗀀a', tokens: ['𗀀', 'a'] },
+  { text: '𛅰 〆', tokens: ['𛅰', '〆'] },
+  { text: '🅰 b', tokens: ['🅰', 'b'] },
+  { text: 'ℹ a:Ⓜ', options: RAW, tokens: ['ℹ', 'a:Ⓜ'] },
+  { text: 'a\u200d👩 b', tokens: ['b'] },
+  { text: 'a_\u00ad b_', tokens: ['b_'] },
+]
+
+describe('ICU4X word types corrected to ICU4C (Intl.Segmenter)', () => {
+  it('each case tokenizes as the reference does', () => {
+    for (const { text, options = {}, tokens } of CORRECTED_WORD_TYPES) {
+      expect(referenceFor(options).tokenize(text), JSON.stringify(text)).toEqual(tokens)
+      expect(new Tokenizer(options).tokenize(text), JSON.stringify(text)).toEqual(tokens)
+    }
+  })
+
+  it('no known mismatch is left to quarantine', () => {
+    expect(KNOWN_MISMATCHES).toEqual([])
+  })
 })
 
 describe('native tokenizer = reference over all of Unicode (uax29)', () => {
@@ -296,7 +314,6 @@ interface Line {
   known?: { id: string; native: string[] }
 }
 
-const RAW = { normalize: 'none', lowercase: false } as const
 
 /** Default options (NFKC, lowercase, uax29) unless given. */
 const CORPUS: Line[] = [
@@ -319,7 +336,6 @@ const CORPUS: Line[] = [
     script: 'emoji sequences: ZWJ, skin tones, flags, VS16',
     text: 'I ❤️ NY 👍🏽 👩‍❤️‍💋‍👨 🇫🇷',
     tokens: ['i', 'ny'],
-    known: { id: 'stale-word-type', native: ['i', 'ny', '👩‍❤️‍💋‍👨'] },
   },
   { script: 'fullwidth forms (NFKC)', text: 'ＦＵＬＬＷＩＤＴＨ　１２３！', tokens: ['fullwidth', '123'] },
   { script: 'fullwidth forms (NFC keeps them)', text: 'ＦＵＬＬＷＩＤＴＨ　１２３！', options: { normalize: 'nfc' }, tokens: ['ｆｕｌｌｗｉｄｔｈ', '１２３'] },

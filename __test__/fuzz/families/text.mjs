@@ -2,7 +2,7 @@
 // tokenStream, Vocabulary.fromJSON, the Vocabulary lookups and its non-public constructor.
 // Compared exactly with src/text/reference.ts (the ReferenceTokenizer built from tokenizerConfig,
 // as the fallback builds it). The texts are made of pieces for which native and reference agree
-// by design: no dictionary scripts, no Hangul next to other letters, none of the known mismatches
+// by design: no dictionary scripts, no Hangul next to other letters, none of the former mismatches
 // of __test__/text/data.ts (no mark after a space, no emoji ZWJ sequences or flags,
 // no Hebrew + apostrophe); __test__/text/parity.test.ts covers all of Unicode. Not generated:
 // JSON text that does not parse (text/errors.test.ts: ERR_INVALID_ARG_VALUE) and chunks written to

@@ -117,80 +117,99 @@ fn icu_words<'t>(seg: WordSegmenterBorrowed<'static>, text: &'t str, f: &mut imp
     };
     while let Some(end) = it.next() {
         let segment = &text[start..end];
-        if icu4c_word_like(segment, it.is_word_like() || ends_like_a_word(seg, segment)) {
+        if icu4c_word_like(segment, it.is_word_like()) {
             f(segment);
         }
         start = end;
     }
 }
 
-/// ICU4X's word type where it differs from ICU4C's (`Intl.Segmenter`); the boundaries agree.
-/// One ExtendNumLet character (`_`, `‿`, U+202F) alone is not word-like for ICU4C, which needs
-/// two or a letter or digit beside it. An ideograph outside Han (Tangut, Nushu, Khitan Small
-/// Script) alone is word-like (ideographic) for ICU4C, and so is any segment holding one of the
-/// six letters that are also pictographs (`ℹ`, `Ⓜ`, `🅰`, `🅱`, `🅾`, `🅿`: ALetter for ICU4C,
-/// which ICU4X 2.4 lets make the whole segment an emoji one: `a:Ⓜ`). Extend, Format and ZWJ
-/// characters attached to a lone character do not change that; other segments keep `icu4x`.
+/// Whether a segment is word-like as ICU4C (`Intl.Segmenter`) decides, given ICU4X's answer.
+/// ICU4X 2.4's word type goes wrong in several ways (icu4x#8321: a segment after a skin-tone emoji
+/// or a flag takes the previous segment's type; `_`, non-Han ideographs and the six letters that
+/// are also pictographs are typed differently), while its boundaries agree. So outside the
+/// dictionary scripts, whose types come from the dictionaries, the type is derived as ICU4C's
+/// rules assign it: a segment is a word when it holds an ALetter, Hebrew_Letter, Numeric or
+/// Katakana character or an ideograph, or two ExtendNumLet characters (`__`; one alone is not).
 fn icu4c_word_like(segment: &str, icu4x: bool) -> bool {
-    let mut chars = segment.chars();
-    let Some(first) = chars.next() else {
-        return icu4x;
-    };
-    if icu4x && first.is_ascii_alphanumeric() {
-        return true;
-    }
-    // Spaces and punctuation, the usual segments that are not words: nothing to correct.
-    if !icu4x && segment.is_ascii() {
-        return false;
-    }
     let word_break = CodePointMapData::<WordBreak>::new();
-    let attached = |c: char| {
+    let script = CodePointMapData::<Script>::new();
+    let ideographic = CodePointSetData::new::<Ideographic>();
+    let mut extend_num_let = 0;
+    // ICU4C's status is that of the rule that ends the segment: a pictograph joined by ZWJ
+    // (WB3c) has none, whatever came before (`a\u{200d}👩`).
+    if segment.contains('\u{200d}') {
+        let pictographs = CodePointSetData::new::<ExtendedPictographic>();
+        let mut after_zwj = false;
+        for c in segment.chars() {
+            if after_zwj && pictographs.contains(c) && word_break.get(c) != WordBreak::ALetter {
+                return false;
+            }
+            after_zwj = c == '\u{200d}';
+        }
+    }
+    // Nor does an ExtendNumLet character with Extend or Format characters attached, at the end
+    // (`a_\u{ad}`; `a_` alone is a word).
+    let mut trailing = segment.chars().rev().skip_while(|&c| {
         matches!(
             word_break.get(c),
             WordBreak::Extend | WordBreak::Format | WordBreak::ZWJ
         )
-    };
-    let pictograph_letter = |c: char| {
-        word_break.get(c) == WordBreak::ALetter
-            && CodePointSetData::new::<ExtendedPictographic>().contains(c)
-    };
-    let alone = chars.clone().all(attached);
-    if icu4x {
-        return !(alone && word_break.get(first) == WordBreak::ExtendNumLet);
-    }
-    if alone
-        && (CodePointSetData::new::<Ideographic>().contains(first)
-            || matches!(
-                CodePointMapData::<Script>::new().get(first),
-                Script::Tangut | Script::Nushu | Script::KhitanSmallScript
-            ))
+    });
+    if segment.chars().next_back().is_some_and(|c| !c.is_ascii())
+        && trailing.clone().count() < segment.chars().count()
+        && trailing
+            .next()
+            .is_some_and(|c| word_break.get(c) == WordBreak::ExtendNumLet)
     {
-        return true;
+        return false;
     }
-    segment.chars().any(pictograph_letter)
-}
-
-/// ICU4X 2.4 reports a segment ending in Extend, Format or ZWJ characters (a decomposed accent,
-/// a Devanagari vowel sign or virama, a soft hyphen, a joiner) as not word-like when more text
-/// follows (`"नमस्ते!"` gave no word), where UAX #29 and `Intl.Segmenter` give the status of the
-/// character those attach to (rule WB4). Those characters are all non-ASCII, so only segments
-/// ending in a non-ASCII character are asked again: without their last one to four characters,
-/// alone, is the rest one word-like segment? (Bounded, so a run of a million combining marks
-/// costs a few passes, not a million.)
-fn ends_like_a_word(seg: WordSegmenterBorrowed<'static>, segment: &str) -> bool {
-    let mut rest = segment;
-    for _ in 0..4 {
-        match rest.char_indices().next_back() {
-            Some((i, c)) if !c.is_ascii() && i > 0 => rest = &segment[..i],
-            _ => return false,
+    for c in segment.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                return true;
+            }
+            extend_num_let += usize::from(c == '_');
+            continue;
         }
-        let mut it = seg.segment_str(rest);
-        it.next();
-        if it.next() == Some(rest.len()) && it.is_word_like() {
-            return true;
+        // Hangul syllables too: ICU4C hands them to its CJK dictionary (jamo it does not).
+        if ('\u{ac00}'..='\u{d7a3}').contains(&c)
+            || matches!(
+                script.get(c),
+                Script::Han
+                    | Script::Hiragana
+                    | Script::Katakana
+                    | Script::Thai
+                    | Script::Lao
+                    | Script::Khmer
+                    | Script::Myanmar
+                    | Script::TaiLe
+                    | Script::NewTaiLue
+                    | Script::TaiTham
+                    | Script::TaiViet
+                    | Script::Ahom
+            )
+        {
+            return icu4x;
+        }
+        match word_break.get(c) {
+            WordBreak::ALetter
+            | WordBreak::HebrewLetter
+            | WordBreak::Numeric
+            | WordBreak::Katakana => return true,
+            WordBreak::ExtendNumLet => extend_num_let += 1,
+            _ if ideographic.contains(c)
+                || matches!(
+                    script.get(c),
+                    Script::Tangut | Script::Nushu | Script::KhitanSmallScript
+                ) =>
+            {
+                return true;
+            }
+            _ => {}
         }
     }
-    false
+    extend_num_let >= 2
 }
 
 #[cfg(test)]
