@@ -149,17 +149,17 @@ fn icu4c_word_like(segment: &str, icu4x: bool) -> bool {
         }
     }
     // Nor does an ExtendNumLet character with Extend or Format characters attached, at the end
-    // (`a_\u{ad}`; `a_` alone is a word).
-    let mut trailing = segment.chars().rev().skip_while(|&c| {
+    // (`a_\u{ad}`; `a_` alone is a word). Read from the end: usually one character.
+    let attached = |c: char| {
         matches!(
             word_break.get(c),
             WordBreak::Extend | WordBreak::Format | WordBreak::ZWJ
         )
-    });
-    if segment.chars().next_back().is_some_and(|c| !c.is_ascii())
-        && trailing.clone().count() < segment.chars().count()
-        && trailing
-            .next()
+    };
+    let mut from_end = segment.chars().rev();
+    if from_end.next().is_some_and(attached)
+        && from_end
+            .find(|&c| !attached(c))
             .is_some_and(|c| word_break.get(c) == WordBreak::ExtendNumLet)
     {
         return false;
