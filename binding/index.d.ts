@@ -52,6 +52,9 @@ export declare class NativeGeoIndex {
   withinAsync(lat: number, lon: number, radiusKm: number, cancel: CancelToken): Promise<GeoNeighbors>
 }
 
+/** A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`. */
+export declare class NativePreparedRows {}
+
 /**
  * A risk model held natively: weights and threshold are validated once and kept for the
  * object's life. The public `RiskModel` class of the facade wraps it. Sync scoring goes through
@@ -74,7 +77,7 @@ export declare class NativeRiskModel {
    * facade can copy at call time (its snapshot) and still queue the work behind its own limit
    * on libuv threads.
    */
-  scorePreparedAsync(prepared: PreparedRows, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
+  scorePreparedAsync(prepared: NativePreparedRows, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
   /**
    * Zero-copy async batch: the task keeps a reference to `rows` and reads it in place on a
    * worker thread. Only for memory JavaScript cannot detach or transfer while the task runs:
@@ -130,15 +133,6 @@ export declare class NativeVocabulary {
   counts(): Array<number>
 }
 
-/** A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`. */
-export declare class PreparedRows {}
-
-/** The number of primes `<= limit` (π(limit)); `limit` is an integer in 0..=2^32. */
-export declare function countPrimes(limit: number): number
-
-/** `countPrimes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
-export declare function countPrimesAsync(limit: number, cancel: CancelToken): Promise<number>
-
 /**
  * Panics inside native code on purpose. Tests use it to prove that a panic becomes an
  * `ERR_HOTPATH_INTERNAL` error instead of crashing the process.
@@ -153,15 +147,6 @@ export declare function debugPanicAsync(message: string): Promise<unknown>
  * contained, with its location, like one raised there.
  */
 export declare function debugPanicInPool(message: string): void
-
-/**
- * F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
- * Runs on the calling thread (with the hotpath pool for large n, unless async tasks hold it).
- */
-export declare function fibonacci(n: number): bigint
-
-/** `fibonacci` on a libuv worker thread; abortable between doubling steps through `cancel`. */
-export declare function fibonacciAsync(n: number, cancel: CancelToken): Promise<bigint>
 
 /**
  * Distances from (`lat`, `lon`) to every (`lats[i]`, `lons[i]`) on a sphere of `radiusKm`,
@@ -232,6 +217,33 @@ export interface ImageFilter {
   channelMask: number
 }
 
+/** The number of primes `<= limit` (π(limit)); `limit` is an integer in 0..=2^32. */
+export declare function integerCountPrimes(limit: number): number
+
+/** `countPrimes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
+export declare function integerCountPrimesAsync(limit: number, cancel: CancelToken): Promise<number>
+
+/**
+ * F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
+ * Runs on the calling thread (with the hotpath pool for large n, unless async tasks hold it).
+ */
+export declare function integerFibonacci(n: number): bigint
+
+/** `fibonacci` on a libuv worker thread; abortable between doubling steps through `cancel`. */
+export declare function integerFibonacciAsync(n: number, cancel: CancelToken): Promise<bigint>
+
+/**
+ * The primes `<= limit` in increasing order, as a Uint32Array (in V8's memory: see
+ * `raw::uint32_array`). `limit` is an integer in 0..=2^32.
+ */
+export declare function integerPrimes(limit: number): Uint32Array
+
+/** `primes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
+export declare function integerPrimesAsync(limit: number, cancel: CancelToken): Promise<Uint32Array>
+
+/** The sum of i*i for i in 0..n, exactly. `n` is a BigInt in 0..=2^64-1. */
+export declare function integerSumOfSquares(n: bigint): bigint
+
 /**
  * Record `i`'s ids are `ids.subarray(offsets[i], offsets[i + 1])`. Declares the result's type;
  * the value is built by `encoded_object`.
@@ -283,21 +295,6 @@ export interface NativeTokenizerOptions {
   emails?: string
 }
 
-/** Copies Float32Array rows now (as f32). */
-export declare function prepareRowsF32(rows: Float32Array): PreparedRows
-
-/** Copies Float64Array rows now; JavaScript may then change or detach the original freely. */
-export declare function prepareRowsF64(rows: Float64Array): PreparedRows
-
-/**
- * The primes `<= limit` in increasing order, as a Uint32Array (in V8's memory: see
- * `raw::uint32_array`). `limit` is an integer in 0..=2^32.
- */
-export declare function primes(limit: number): Uint32Array
-
-/** `primes` on a libuv worker thread; abortable between sieve segments through `cancel`. */
-export declare function primesAsync(limit: number, cancel: CancelToken): Promise<Uint32Array>
-
 /**
  * Reads JSON feature rows from UTF-8 bytes: the document is the array of rows, or (with `key`)
  * an object holding it under that key. Returns the rows as one row-major Float64Array of
@@ -311,6 +308,12 @@ export declare function scoreParseJsonRows(json: Uint8Array, features: number, k
  * reuse the buffer at once) and parsed on a libuv worker thread.
  */
 export declare function scoreParseJsonRowsAsync(json: Uint8Array, features: number, key?: string | undefined | null): Promise<Float64Array>
+
+/** Copies Float32Array rows now (as f32). */
+export declare function scorePrepareRowsF32(rows: Float32Array): NativePreparedRows
+
+/** Copies Float64Array rows now; JavaScript may then change or detach the original freely. */
+export declare function scorePrepareRowsF64(rows: Float64Array): NativePreparedRows
 
 /**
  * Direct entry points of the statistics kernels: `momentsF64/F32(values, out)` write the moments
@@ -326,9 +329,6 @@ export declare function statsFastCalls(): { momentsF64(values: Float64Array, out
  * JavaScript merge against Rust's; both states are validated like `Accumulator.fromJSON`.
  */
 export declare function statsMergeStates(a: Array<number>, b: Array<number>): Array<number>
-
-/** The sum of i*i for i in 0..n, exactly. `n` is a BigInt in 0..=2^64-1. */
-export declare function sumOfSquares(n: bigint): bigint
 
 /**
  * Runs a vector kernel on a libuv worker thread; resolves to the reduction's value (0 for maps,

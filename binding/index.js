@@ -773,35 +773,35 @@ if (
   }
 }
 
-const { CancelToken, NativeGeoIndex, NativeRiskModel, NativeTokenizer, NativeVocabulary, PreparedRows, countPrimes, countPrimesAsync, debugPanic, debugPanicAsync, debugPanicInPool, fibonacci, fibonacciAsync, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, nativeInfo, prepareRowsF32, prepareRowsF64, primes, primesAsync, scoreParseJsonRows, scoreParseJsonRowsAsync, statsFastCalls, statsMergeStates, sumOfSquares, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativePreparedRows, NativeRiskModel, NativeTokenizer, NativeVocabulary, debugPanic, debugPanicAsync, debugPanicInPool, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, integerCountPrimes, integerCountPrimesAsync, integerFibonacci, integerFibonacciAsync, integerPrimes, integerPrimesAsync, integerSumOfSquares, nativeInfo, scoreParseJsonRows, scoreParseJsonRowsAsync, scorePrepareRowsF32, scorePrepareRowsF64, statsFastCalls, statsMergeStates, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeGeoIndex }
+export { NativePreparedRows }
 export { NativeRiskModel }
 export { NativeTokenizer }
 export { NativeVocabulary }
-export { PreparedRows }
-export { countPrimes }
-export { countPrimesAsync }
 export { debugPanic }
 export { debugPanicAsync }
 export { debugPanicInPool }
-export { fibonacci }
-export { fibonacciAsync }
 export { geoHaversineMany }
 export { geoIndexBuildAsync }
 export { geoNearestK }
 export { imageConvolve }
 export { imageConvolveAsync }
+export { integerCountPrimes }
+export { integerCountPrimesAsync }
+export { integerFibonacci }
+export { integerFibonacciAsync }
+export { integerPrimes }
+export { integerPrimesAsync }
+export { integerSumOfSquares }
 export { nativeInfo }
-export { prepareRowsF32 }
-export { prepareRowsF64 }
-export { primes }
-export { primesAsync }
 export { scoreParseJsonRows }
 export { scoreParseJsonRowsAsync }
+export { scorePrepareRowsF32 }
+export { scorePrepareRowsF64 }
 export { statsFastCalls }
 export { statsMergeStates }
-export { sumOfSquares }
 export { vectorAsync }
 export { vectorFastCalls }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -62,7 +62,7 @@ export {
   sumOfSquares,
   SUM_OF_SQUARES_MAX_BIGINT,
 } from './integer/index.js'
-export type { MathAsyncOptions } from './integer/index.js'
+export type { IntegerAsyncOptions, MathAsyncOptions } from './integer/index.js'
 export { EARTH_RADIUS_KM, GEO_SHORT_MAX_POINTS, GeoIndex, haversine, haversineMany, nearestK } from './geo/index.js'
 export type { GeoAsyncOptions, GeoNearestOptions, GeoPoint, HaversineManyOptions, HaversineOptions, NearestBatchResult, NearestResult, NormalizeOptions } from './geo/index.js'
 export { Accumulator, accumulate } from './stats/index.js'

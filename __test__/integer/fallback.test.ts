@@ -1,5 +1,5 @@
 /**
- * The integer math facade on the pure-TS fallback (`native` is null, as when no binary loads and
+ * The integer integer facade on the pure-TS fallback (`native` is null, as when no binary loads and
  * HOTPATH_NATIVE=fallback is set): same results, same errors, async and abort still work. The
  * loader itself is tested by loading.test.ts; here `src/native.js` is replaced for this file.
  */
@@ -8,7 +8,7 @@ import { ABORTED, INVALID_TYPE, OUT_OF_RANGE, expectRejects, expectThrows } from
 
 vi.mock('../../src/core/native.js', () => ({ native: null, backend: 'fallback' }))
 
-const math = await import('../../src/integer/index.js')
+const integer = await import('../../src/integer/index.js')
 const reference = await import('../../src/integer/reference.js')
 const { native } = await import('../../src/core/native.js')
 
@@ -18,11 +18,11 @@ describe('fallback', () => {
   })
 
   it('computes the same values', () => {
-    expect(math.sumOfSquares(100_000_000)).toBe(333333328333333350000000n)
-    expect(math.fibonacci(1000)).toBe(reference.fibonacciIterative(1000))
-    expect(math.fibonacci(100_000)).toBe(reference.fibonacci(100_000))
-    expect(math.countPrimes(1_000_000)).toBe(78_498)
-    const list = math.primes(1_000_000)
+    expect(integer.sumOfSquares(100_000_000)).toBe(333333328333333350000000n)
+    expect(integer.fibonacci(1000)).toBe(reference.fibonacciIterative(1000))
+    expect(integer.fibonacci(100_000)).toBe(reference.fibonacci(100_000))
+    expect(integer.countPrimes(1_000_000)).toBe(78_498)
+    const list = integer.primes(1_000_000)
     expect(list).toBeInstanceOf(Uint32Array)
     expect(list.length).toBe(78_498)
     expect(list.at(-1)).toBe(999_983)
@@ -37,24 +37,24 @@ describe('fallback', () => {
       expect(reference.countPrimesSegmented(limit)).toBe(want.length)
     }
     const limit = reference.PLAIN_SIEVE_MAX + 12_345
-    expect(math.countPrimes(limit)).toBe(reference.countPrimes(limit))
-    expect(math.primes(limit).length).toBe(reference.countPrimes(limit))
+    expect(integer.countPrimes(limit)).toBe(reference.countPrimes(limit))
+    expect(integer.primes(limit).length).toBe(reference.countPrimes(limit))
   })
 
   it('async twins resolve to the same values, including above the inline sizes', async () => {
-    expect(await math.fibonacciAsync(math.FIBONACCI_ASYNC_INLINE_MAX_N + 1)).toBe(reference.fibonacci(math.FIBONACCI_ASYNC_INLINE_MAX_N + 1))
-    expect(await math.countPrimesAsync(1e7)).toBe(664_579)
-    expect((await math.primesAsync(1e6)).length).toBe(78_498)
+    expect(await integer.fibonacciAsync(integer.FIBONACCI_ASYNC_INLINE_MAX_N + 1)).toBe(reference.fibonacci(integer.FIBONACCI_ASYNC_INLINE_MAX_N + 1))
+    expect(await integer.countPrimesAsync(1e7)).toBe(664_579)
+    expect((await integer.primesAsync(1e6)).length).toBe(78_498)
   })
 
   it('validates and aborts the same way', async () => {
-    expectThrows(() => math.countPrimes(-1), { ...OUT_OF_RANGE, includes: ['"limit"'] })
-    expectThrows(() => math.fibonacci('3' as never), { ...INVALID_TYPE, includes: ['"n"'] })
-    await expectRejects(() => math.primesAsync(2 ** 32 + 1), OUT_OF_RANGE)
-    await expectRejects(() => math.countPrimesAsync(1e7, { signal: AbortSignal.abort() }), ABORTED)
+    expectThrows(() => integer.countPrimes(-1), { ...OUT_OF_RANGE, includes: ['"limit"'] })
+    expectThrows(() => integer.fibonacci('3' as never), { ...INVALID_TYPE, includes: ['"n"'] })
+    await expectRejects(() => integer.primesAsync(2 ** 32 + 1), OUT_OF_RANGE)
+    await expectRejects(() => integer.countPrimesAsync(1e7, { signal: AbortSignal.abort() }), ABORTED)
     // Aborted during the turn the fallback yields before computing.
     const controller = new AbortController()
-    const promise = math.countPrimesAsync(1e7, { signal: controller.signal })
+    const promise = integer.countPrimesAsync(1e7, { signal: controller.signal })
     controller.abort()
     await expectRejects(() => promise, ABORTED)
   })

@@ -11,6 +11,7 @@ import {
   primes,
   primesAsync,
   sumOfSquares,
+  type IntegerAsyncOptions,
   type MathAsyncOptions,
 } from '../../src/integer/index.js'
 
@@ -27,7 +28,8 @@ describe('integer math types', () => {
     expectTypeOf(fibonacciAsync(10)).toEqualTypeOf<Promise<bigint>>()
     expectTypeOf(primesAsync(10, { signal: AbortSignal.timeout(10) })).toEqualTypeOf<Promise<Uint32Array>>()
     expectTypeOf(countPrimesAsync(10, {})).toEqualTypeOf<Promise<number>>()
-    expectTypeOf<MathAsyncOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>()
+    expectTypeOf<IntegerAsyncOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>()
+    expectTypeOf<MathAsyncOptions>().toEqualTypeOf<IntegerAsyncOptions>()
   })
 
   it('rejects wrong argument types at compile time', () => {

@@ -102,7 +102,7 @@ export async function runIntegerBench(options: SuiteOptions): Promise<SuiteRepor
     const kernel = native
     sumTasks.native = () => {
       let acc = 0n
-      for (let i = 0; i < SUM_CALLS_PER_SAMPLE; i++) acc ^= kernel.sumOfSquares(bigInputs[i & 63])
+      for (let i = 0; i < SUM_CALLS_PER_SAMPLE; i++) acc ^= kernel.integerSumOfSquares(bigInputs[i & 63])
       sink.value += Number(acc & 1n)
     }
   }

@@ -20,11 +20,14 @@ export const PRIMES_MAX_LIMIT = 2 ** 32
 /** Largest BigInt `n` accepted by {@link sumOfSquares}: 2^64 - 1. */
 export const SUM_OF_SQUARES_MAX_BIGINT = 2n ** 64n - 1n
 
-/** Options of the async math functions. */
-export interface MathAsyncOptions {
+/** Options of the async integer functions. */
+export interface IntegerAsyncOptions {
   /** Aborts the call before it starts or while it runs; the promise rejects with an AbortError. */
   signal?: AbortSignal
 }
+
+/** @deprecated The integer family's options were once named after `math`; use {@link IntegerAsyncOptions}. */
+export type MathAsyncOptions = IntegerAsyncOptions
 
 /**
  * `fibonacci(n)` below this n reads a table of the values that fit a double (F(0)..F(78), ~0.1 us).
@@ -98,7 +101,7 @@ export function fibonacci(n: number): bigint {
     fibonacciN(n)
     if (!native || n < FIBONACCI_NATIVE_MIN_N) return reference.fibonacci(n)
     try {
-      return native.fibonacci(n)
+      return native.integerFibonacci(n)
     } catch (error) {
       throw fromNative(error)
     }
@@ -116,13 +119,13 @@ export function fibonacci(n: number): bigint {
  * const f = await fibonacciAsync(5_000_000, { signal: AbortSignal.timeout(1000) })
  * ```
  */
-export async function fibonacciAsync(n: number, options?: MathAsyncOptions): Promise<bigint> {
+export async function fibonacciAsync(n: number, options?: IntegerAsyncOptions): Promise<bigint> {
   try {
     const signal = abortSignal(optionsObject(options).signal)
     fibonacciN(n)
     if (signal?.aborted) throw abortErrorFor(signal)
     if (!native || n <= FIBONACCI_ASYNC_INLINE_MAX_N) return referenceAsync(() => fibonacci(n), signal, n > FIBONACCI_ASYNC_INLINE_MAX_N)
-    return runNativeTask(signal, (token) => native!.fibonacciAsync(n, token))
+    return runNativeTask(signal, (token) => native!.integerFibonacciAsync(n, token))
   } catch (error) {
     throw coded(error)
   }
@@ -148,7 +151,7 @@ export function primes(limit: number): Uint32Array {
     if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.primes(limit) : reference.primesSegmented(limit)
     if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.primes(limit)
     try {
-      return native.primes(limit)
+      return native.integerPrimes(limit)
     } catch (error) {
       throw fromNative(error)
     }
@@ -166,13 +169,13 @@ export function primes(limit: number): Uint32Array {
  * const list = await primesAsync(1e9, { signal })
  * ```
  */
-export async function primesAsync(limit: number, options?: MathAsyncOptions): Promise<Uint32Array> {
+export async function primesAsync(limit: number, options?: IntegerAsyncOptions): Promise<Uint32Array> {
   try {
     const signal = abortSignal(optionsObject(options).signal)
     sieveLimit(limit)
     if (signal?.aborted) throw abortErrorFor(signal)
     if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => primes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-    return runNativeTask(signal, (token) => native!.primesAsync(limit, token))
+    return runNativeTask(signal, (token) => native!.integerPrimesAsync(limit, token))
   } catch (error) {
     throw coded(error)
   }
@@ -193,7 +196,7 @@ export function countPrimes(limit: number): number {
     if (!native) return limit <= reference.PLAIN_SIEVE_MAX ? reference.countPrimes(limit) : reference.countPrimesSegmented(limit)
     if (limit < SIEVE_NATIVE_MIN_LIMIT) return reference.countPrimes(limit)
     try {
-      return native.countPrimes(limit)
+      return native.integerCountPrimes(limit)
     } catch (error) {
       throw fromNative(error)
     }
@@ -211,13 +214,13 @@ export function countPrimes(limit: number): number {
  * const pi = await countPrimesAsync(2 ** 32) // 203280221
  * ```
  */
-export async function countPrimesAsync(limit: number, options?: MathAsyncOptions): Promise<number> {
+export async function countPrimesAsync(limit: number, options?: IntegerAsyncOptions): Promise<number> {
   try {
     const signal = abortSignal(optionsObject(options).signal)
     sieveLimit(limit)
     if (signal?.aborted) throw abortErrorFor(signal)
     if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => countPrimes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-    return runNativeTask(signal, (token) => native!.countPrimesAsync(limit, token))
+    return runNativeTask(signal, (token) => native!.integerCountPrimesAsync(limit, token))
   } catch (error) {
     throw coded(error)
   }

@@ -143,7 +143,7 @@ export class ScoreEngine {
         return nativeTasks.run(() => (types.isFloat64Array(view) ? model.scoreBatchF64PinnedAsync(view, !parallel, token) : model.scoreBatchF32PinnedAsync(view as Float32Array, !parallel, token)))
       }
       // Copied now, scheduled when a libuv slot is free.
-      const prepared = types.isFloat64Array(view) ? native!.prepareRowsF64(view) : native!.prepareRowsF32(view as Float32Array)
+      const prepared = types.isFloat64Array(view) ? native!.scorePrepareRowsF64(view) : native!.scorePrepareRowsF32(view as Float32Array)
       return nativeTasks.run(() => model.scorePreparedAsync(prepared, !parallel, token))
     }
     const inflight: { from: number; scores: Promise<Float64Array> }[] = []

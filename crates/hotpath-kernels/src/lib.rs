@@ -4,11 +4,11 @@
 #![deny(clippy::all)]
 
 pub mod abort;
+pub mod elementary;
 pub mod error;
 pub mod geo;
 pub mod image;
 pub mod integer;
-pub mod math;
 pub mod pool;
 pub mod score;
 pub mod simd;

@@ -31,7 +31,7 @@ fn to_bigint(mut words: Vec<u64>) -> BigInt {
 
 /// The sum of i*i for i in 0..n, exactly. `n` is a BigInt in 0..=2^64-1.
 #[napi]
-pub fn sum_of_squares(n: BigInt) -> Result<BigInt, Code> {
+pub fn integer_sum_of_squares(n: BigInt) -> Result<BigInt, Code> {
     guard(|| {
         let (negative, value, lossless) = n.get_u64();
         if negative || !lossless {
@@ -47,7 +47,7 @@ pub fn sum_of_squares(n: BigInt) -> Result<BigInt, Code> {
 /// F(n), the n-th Fibonacci number (F(0) = 0, F(1) = 1), exactly; `n <= 10,000,000`.
 /// Runs on the calling thread (with the hotpath pool for large n, unless async tasks hold it).
 #[napi]
-pub fn fibonacci(n: u32) -> Result<BigInt, Code> {
+pub fn integer_fibonacci(n: u32) -> Result<BigInt, Code> {
     guard(|| {
         let f = integer::fibonacci(u64::from(n), sync_threads(), AbortFlag::never())
             .map_err(kernel_error)?;
@@ -57,7 +57,7 @@ pub fn fibonacci(n: u32) -> Result<BigInt, Code> {
 
 /// `fibonacci` on a libuv worker thread; abortable between doubling steps through `cancel`.
 #[napi(ts_return_type = "Promise<bigint>")]
-pub fn fibonacci_async(n: u32, cancel: &CancelToken) -> AsyncTask<FibonacciTask> {
+pub fn integer_fibonacci_async(n: u32, cancel: &CancelToken) -> AsyncTask<FibonacciTask> {
     AsyncTask::new(FibonacciTask {
         n,
         abort: cancel.flag.clone(),
@@ -91,7 +91,7 @@ impl Task for FibonacciTask {
 /// The primes `<= limit` in increasing order, as a Uint32Array (in V8's memory: see
 /// `raw::uint32_array`). `limit` is an integer in 0..=2^32.
 #[napi(ts_return_type = "Uint32Array")]
-pub fn primes(env: Env, limit: f64) -> Result<RawValue, Code> {
+pub fn integer_primes(env: Env, limit: f64) -> Result<RawValue, Code> {
     guard(|| {
         let limit = sieve_limit(limit).map_err(kernel_error)?;
         let list =
@@ -105,7 +105,7 @@ pub fn primes(env: Env, limit: f64) -> Result<RawValue, Code> {
 
 /// The number of primes `<= limit` (π(limit)); `limit` is an integer in 0..=2^32.
 #[napi]
-pub fn count_primes(limit: f64) -> Result<f64, Code> {
+pub fn integer_count_primes(limit: f64) -> Result<f64, Code> {
     guard(|| {
         let limit = sieve_limit(limit).map_err(kernel_error)?;
         let count = integer::count_primes(limit, sync_threads(), AbortFlag::never())
@@ -116,7 +116,7 @@ pub fn count_primes(limit: f64) -> Result<f64, Code> {
 
 /// `primes` on a libuv worker thread; abortable between sieve segments through `cancel`.
 #[napi(ts_return_type = "Promise<Uint32Array>")]
-pub fn primes_async(limit: f64, cancel: &CancelToken) -> AsyncTask<SieveTask> {
+pub fn integer_primes_async(limit: f64, cancel: &CancelToken) -> AsyncTask<SieveTask> {
     AsyncTask::new(SieveTask {
         limit,
         list: true,
@@ -127,7 +127,7 @@ pub fn primes_async(limit: f64, cancel: &CancelToken) -> AsyncTask<SieveTask> {
 
 /// `countPrimes` on a libuv worker thread; abortable between sieve segments through `cancel`.
 #[napi(ts_return_type = "Promise<number>")]
-pub fn count_primes_async(limit: f64, cancel: &CancelToken) -> AsyncTask<SieveTask> {
+pub fn integer_count_primes_async(limit: f64, cancel: &CancelToken) -> AsyncTask<SieveTask> {
     AsyncTask::new(SieveTask {
         limit,
         list: false,

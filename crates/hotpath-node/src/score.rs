@@ -55,7 +55,7 @@ impl NativeRiskModel {
     #[napi(ts_return_type = "Promise<Float64Array>")]
     pub fn score_prepared_async(
         &self,
-        prepared: &mut PreparedRows,
+        prepared: &mut NativePreparedRows,
         single_thread: bool,
         cancel: &CancelToken,
     ) -> Result<AsyncTask<ScoreBatchTask>, Code> {
@@ -116,22 +116,22 @@ impl NativeRiskModel {
 
 /// A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`.
 #[napi]
-pub struct PreparedRows {
+pub struct NativePreparedRows {
     rows: Option<Rows>,
 }
 
 /// Copies Float64Array rows now; JavaScript may then change or detach the original freely.
 #[napi]
-pub fn prepare_rows_f64(rows: &[f64]) -> PreparedRows {
-    PreparedRows {
+pub fn score_prepare_rows_f64(rows: &[f64]) -> NativePreparedRows {
+    NativePreparedRows {
         rows: Some(Rows::OwnedF64(rows.to_vec())),
     }
 }
 
 /// Copies Float32Array rows now (as f32).
 #[napi]
-pub fn prepare_rows_f32(rows: &[f32]) -> PreparedRows {
-    PreparedRows {
+pub fn score_prepare_rows_f32(rows: &[f32]) -> NativePreparedRows {
+    NativePreparedRows {
         rows: Some(Rows::OwnedF32(rows.to_vec())),
     }
 }

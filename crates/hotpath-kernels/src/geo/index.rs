@@ -11,9 +11,10 @@
 //! Layout: one `Vec` of nodes in preorder (left child = next node), points reordered so that each
 //! node covers a contiguous range, coordinates in flat arrays. Building is O(n log n): a median
 //! split (`select_nth_unstable`) along the widest axis, down to leaves of at most [`LEAF`] points.
-use super::distance::{EARTH_RADIUS_KM, Origin, cos_lat, sin_poly};
+use super::distance::{EARTH_RADIUS_KM, Origin, cos_lat};
 use super::{TopK, by_distance, check_k, check_lengths, check_point, check_points, into_arrays};
 use crate::AbortFlag;
+use crate::elementary::trig::{PI_HI, PI_LO, PIO2_HI, PIO2_LO, sin_poly};
 use crate::error::KernelError;
 use crate::pool::Threads;
 use crate::simd::SimdLevel;
@@ -44,17 +45,14 @@ struct Node {
 #[inline(always)]
 fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
     const DEG: f64 = std::f64::consts::PI / 180.0;
-    const PIO2: f64 = std::f64::consts::FRAC_PI_2;
-    const PIO2_LO: f64 = 6.123_233_995_736_766e-17;
-    const PI_LO: f64 = 1.224_646_799_147_353_2e-16;
     let cos_phi = cos_lat(lat);
     let sin_phi = sin_poly(lat * DEG);
     let lambda = lon * DEG;
     let abs = lambda.abs();
-    let cos_lambda = sin_poly((PIO2 - abs) + PIO2_LO);
+    let cos_lambda = sin_poly((PIO2_HI - abs) + PIO2_LO);
     // sin λ = sin(π - λ) folds |λ| > π/2 back into the polynomial's range.
-    let folded = (std::f64::consts::PI - abs) + PI_LO;
-    let sin_lambda = if abs > PIO2 {
+    let folded = (PI_HI - abs) + PI_LO;
+    let sin_lambda = if abs > PIO2_HI {
         sin_poly(folded).copysign(lambda)
     } else {
         sin_poly(lambda)

@@ -6,7 +6,7 @@
 
 use super::PREFETCH_DISTANCE;
 use super::Sample;
-use crate::math::exp_avx512::exp8;
+use crate::elementary::exp_avx512::exp8;
 use crate::simd::prefetch_ahead;
 use std::arch::x86_64::*;
 

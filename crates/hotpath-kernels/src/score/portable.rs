@@ -1,9 +1,9 @@
 //! The batch kernel in portable Rust, written so LLVM vectorizes it: per row a multi-accumulator
 //! sum of squares, then per tile of rows the sqrt/exp/logistic stage across rows with the
-//! branch-free [`crate::math::exp::exp`]. Compiled twice: for the baseline target and, behind
+//! branch-free [`crate::elementary::exp::exp`]. Compiled twice: for the baseline target and, behind
 //! runtime detection, for AVX2 + FMA.
 use super::{PREFETCH_DISTANCE, Sample};
-use crate::math::exp::exp;
+use crate::elementary::exp::exp;
 use crate::simd::prefetch_ahead;
 
 /// Rows per tile: the tile's partial sums stay in L1 between the two stages.
