@@ -69,6 +69,43 @@ impl SimdLevel {
     }
 }
 
+/// `$vis fn $name<generics>(level, args...) -> $ret`: `$body(args...)` compiled for AVX-512, AVX2
+/// and the baseline target, run at `level` lowered to what the CPU supports. The one way hotpath
+/// compiles a portable body per level: since the level is an argument, tests run every level this
+/// CPU has in-process. Bodies that use no FMA and no libm give the same bits at every level.
+macro_rules! per_level {
+    (
+        $(#[$doc:meta])*
+        $vis:vis fn $name:ident $(<$($g:ident: $bound:path),+>)? ($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? = $body:ident
+    ) => {
+        $(#[$doc])*
+        $vis fn $name $(<$($g: $bound),+>)? (level: $crate::simd::SimdLevel, $($arg: $ty),*) $(-> $ret)? {
+            let _ = level;
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                unsafe fn avx2 $(<$($g: $bound),+>)? ($($arg: $ty),*) $(-> $ret)? {
+                    $body($($arg),*)
+                }
+                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+                unsafe fn avx512 $(<$($g: $bound),+>)? ($($arg: $ty),*) $(-> $ret)? {
+                    $body($($arg),*)
+                }
+                if level == $crate::simd::SimdLevel::Avx512 && level.is_supported() {
+                    // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
+                    return unsafe { avx512($($arg),*) };
+                }
+                if level >= $crate::simd::SimdLevel::Avx2 && $crate::simd::SimdLevel::Avx2.is_supported() {
+                    // SAFETY: the CPU reported AVX2 and FMA.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            $body($($arg),*)
+        }
+    };
+}
+pub(crate) use per_level;
+
 /// Hints the CPU to start loading the cache line at `address`. A hint only: it never faults, so
 /// any address is allowed. Compiles to nothing where there is no prefetch instruction to use.
 #[inline(always)]

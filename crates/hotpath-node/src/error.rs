@@ -8,6 +8,7 @@ use hotpath_kernels::KernelError;
 use napi::Result;
 use napi::Status;
 use std::cell::RefCell;
+use std::ffi::CStr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 
@@ -43,22 +44,49 @@ impl From<Status> for Code {
     }
 }
 
+impl Code {
+    /// The one mapping from a kernel's failure to the error JavaScript receives.
+    pub fn of(err: &KernelError) -> Self {
+        match err {
+            KernelError::InvalidValue { .. } => Code::InvalidArgValue,
+            KernelError::InvalidType { .. } => Code::InvalidArgType,
+            KernelError::Aborted => Code::Aborted,
+        }
+    }
+
+    /// The status an async task rejects with for this code (tasks cannot carry a custom code; the
+    /// facade maps the status back, see the module comment).
+    pub fn status(self) -> Status {
+        match self {
+            Code::InvalidArgValue => Status::InvalidArg,
+            Code::InvalidArgType => Status::ObjectExpected,
+            Code::Aborted => Status::Cancelled,
+            Code::Internal => Status::GenericFailure,
+        }
+    }
+
+    /// Whether JavaScript should receive a `TypeError` (Node's convention for ERR_INVALID_ARG_TYPE).
+    pub fn is_type_error(self) -> bool {
+        self == Code::InvalidArgType
+    }
+
+    /// [`AsRef::as_ref`] NUL-terminated, for raw N-API calls.
+    pub fn c_str(self) -> &'static CStr {
+        match self {
+            Code::InvalidArgType => c"ERR_INVALID_ARG_TYPE",
+            Code::InvalidArgValue => c"ERR_INVALID_ARG_VALUE",
+            Code::Aborted => c"ABORT_ERR",
+            Code::Internal => c"ERR_HOTPATH_INTERNAL",
+        }
+    }
+}
+
 pub fn kernel_error(err: KernelError) -> napi::Error<Code> {
-    let code = match err {
-        KernelError::InvalidValue { .. } => Code::InvalidArgValue,
-        KernelError::InvalidType { .. } => Code::InvalidArgType,
-        KernelError::Aborted => Code::Aborted,
-    };
-    napi::Error::new(code, err.to_string())
+    napi::Error::new(Code::of(&err), err.to_string())
 }
 
 pub fn task_error(err: KernelError) -> napi::Error {
-    let status = match err {
-        KernelError::InvalidValue { .. } => Status::InvalidArg,
-        KernelError::InvalidType { .. } => Status::ObjectExpected,
-        KernelError::Aborted => Status::Cancelled,
-    };
-    napi::Error::new(status, err.to_string())
+    napi::Error::new(Code::of(&err).status(), err.to_string())
 }
 
 /// Where the last panic happened (`file:line:column`): on the panicking thread for a panic caught

@@ -7,7 +7,9 @@
 //! feel that difference, so these few functions bypass the glue. Everything else stays on
 //! `#[napi]`. Each entry point validates its arguments itself (the facade checks them first, but a
 //! direct caller must not be able to crash the process) and contains panics.
-use crate::raw::{Callback, Failure, RawValue, check, entry, status_error, typed_view};
+use crate::raw::{
+    Callback, Failure, RawValue, check, check_internal, entry, status_error, typed_view,
+};
 use crate::score::NativeRiskModel;
 use hotpath_kernels::KernelError;
 use hotpath_kernels::score::{RiskModel, Sample};
@@ -41,7 +43,7 @@ unsafe fn arguments<'a, const N: usize>(
             &mut data,
         )
     };
-    check(status, "arguments")?;
+    check_internal(status, "read the call's arguments")?;
     if argc < N {
         return Err(Failure::type_error(format!(
             "Expected {N} arguments, received {argc}"
@@ -92,7 +94,10 @@ unsafe fn score_batch<T: Sample>(
             let threads = crate::tasks::sync_threads(single_thread);
             model.score_batch(rows, out, threads, hotpath_kernels::AbortFlag::never())?;
             let mut undefined = ptr::null_mut();
-            check(sys::napi_get_undefined(env, &mut undefined), "result")?;
+            check_internal(
+                sys::napi_get_undefined(env, &mut undefined),
+                "create the result",
+            )?;
             Ok(undefined)
         }
     })
@@ -116,7 +121,10 @@ unsafe fn score_one<T: Sample>(
                 typed_view::<T>(env, features, features_type, "features", type_name)?.as_slice();
             let score = model.score(features)?;
             let mut result = ptr::null_mut();
-            check(sys::napi_create_double(env, score, &mut result), "result")?;
+            check_internal(
+                sys::napi_create_double(env, score, &mut result),
+                "create the result",
+            )?;
             Ok(result)
         }
     })

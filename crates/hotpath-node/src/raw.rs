@@ -1,6 +1,7 @@
 //! Building blocks for hand-written N-API entry points (see `fast.rs` for why they exist): a raw
 //! value type napi-rs passes through, failures thrown as Node-style errors, panic containment, and
 //! typed-array views that create no Rust reference until aliasing has been checked.
+use crate::error::Code;
 use hotpath_kernels::KernelError;
 use napi::bindgen_prelude::{ToNapiValue, TypeName};
 use napi::{Result, ValueType, sys};
@@ -27,44 +28,56 @@ impl ToNapiValue for RawValue {
     }
 }
 
-/// An error to throw: Node-style code, message, and whether it is a TypeError.
+/// An error to throw: its code (which decides `TypeError` or `Error`) and message.
 pub struct Failure {
-    pub code: &'static CStr,
+    pub code: Code,
     pub message: String,
-    pub type_error: bool,
 }
 
 impl Failure {
     pub fn type_error(message: impl Into<String>) -> Self {
         Self {
-            code: c"ERR_INVALID_ARG_TYPE",
+            code: Code::InvalidArgType,
             message: message.into(),
-            type_error: true,
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self {
+            code: Code::Internal,
+            message: message.into(),
         }
     }
 }
 
 impl From<KernelError> for Failure {
     fn from(err: KernelError) -> Self {
-        let (code, type_error) = match err {
-            KernelError::InvalidValue { .. } => (c"ERR_INVALID_ARG_VALUE", false),
-            KernelError::InvalidType { .. } => (c"ERR_INVALID_ARG_TYPE", true),
-            KernelError::Aborted => (c"ABORT_ERR", false),
-        };
         Self {
-            code,
+            code: Code::of(&err),
             message: err.to_string(),
-            type_error,
         }
     }
 }
 
+/// An argument read by N-API: failing means the value was not of the type the call asked for.
 pub fn check(status: sys::napi_status, what: &str) -> std::result::Result<(), Failure> {
     if status == sys::Status::napi_ok {
         Ok(())
     } else {
         Err(Failure::type_error(format!(
             "The \"{what}\" argument has the wrong type"
+        )))
+    }
+}
+
+/// Any other N-API call (creating the result, reading the call's own frame): failing is not the
+/// caller's fault, so it is an internal error naming the step and the status.
+pub fn check_internal(status: sys::napi_status, step: &str) -> std::result::Result<(), Failure> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(Failure::internal(format!(
+            "N-API failed to {step} (napi_status {status})"
         )))
     }
 }
@@ -77,19 +90,15 @@ pub fn entry(
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => return value,
         Ok(Err(failure)) => failure,
-        Err(payload) => Failure {
-            code: c"ERR_HOTPATH_INTERNAL",
-            message: crate::error::panic_message(&*payload),
-            type_error: false,
-        },
+        Err(payload) => Failure::internal(crate::error::panic_message(&*payload)),
     };
     let message = std::ffi::CString::new(failure.message.replace('\0', " ")).unwrap_or_default();
     // SAFETY: env is the live environment of this callback; both strings are NUL-terminated.
     unsafe {
-        if failure.type_error {
-            sys::napi_throw_type_error(env, failure.code.as_ptr(), message.as_ptr());
+        if failure.code.is_type_error() {
+            sys::napi_throw_type_error(env, failure.code.c_str().as_ptr(), message.as_ptr());
         } else {
-            sys::napi_throw_error(env, failure.code.as_ptr(), message.as_ptr());
+            sys::napi_throw_error(env, failure.code.c_str().as_ptr(), message.as_ptr());
         }
     }
     ptr::null_mut()
@@ -267,7 +276,7 @@ pub unsafe fn arguments<const N: usize>(
             ptr::null_mut(),
         )
     };
-    check(status, "arguments")?;
+    check_internal(status, "read the call's arguments")?;
     if argc < N {
         return Err(Failure::type_error(format!(
             "Expected {N} arguments, received {argc}"
@@ -307,9 +316,9 @@ pub unsafe fn create_number(
 ) -> std::result::Result<sys::napi_value, Failure> {
     let mut result = ptr::null_mut();
     // SAFETY: plain N-API call with a valid out-pointer.
-    check(
+    check_internal(
         unsafe { sys::napi_create_double(env, value, &mut result) },
-        "result",
+        "create the result",
     )?;
     Ok(result)
 }
@@ -321,9 +330,9 @@ pub unsafe fn create_number(
 pub unsafe fn undefined(env: sys::napi_env) -> std::result::Result<sys::napi_value, Failure> {
     let mut result = ptr::null_mut();
     // SAFETY: plain N-API call with a valid out-pointer.
-    check(
+    check_internal(
         unsafe { sys::napi_get_undefined(env, &mut result) },
-        "result",
+        "create the result",
     )?;
     Ok(result)
 }

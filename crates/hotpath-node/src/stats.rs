@@ -6,7 +6,7 @@
 //! (see `fast.rs`): a `#[napi]` function with a typed-array argument costs 0.4-0.9 us of glue,
 //! more than the kernel needs for a 4,096-value flush of the `add()` buffer.
 use crate::error::{Code, guard};
-use crate::raw::{Callback, Failure, RawValue, check, entry, typed_view};
+use crate::raw::{Callback, Failure, RawValue, check_internal, entry, typed_view};
 use hotpath_kernels::score::{Sample, Threads};
 use hotpath_kernels::stats::{Moments, MomentsParts};
 use napi::{Env, Result, sys};
@@ -35,7 +35,7 @@ unsafe fn moments<T: Sample>(
         unsafe {
             let mut argc = 2;
             let mut argv = [ptr::null_mut(); 2];
-            check(
+            check_internal(
                 sys::napi_get_cb_info(
                     env,
                     info,
@@ -44,7 +44,7 @@ unsafe fn moments<T: Sample>(
                     ptr::null_mut(),
                     ptr::null_mut(),
                 ),
-                "arguments",
+                "read the call's arguments",
             )?;
             if argc < 2 {
                 return Err(Failure::type_error(format!(
@@ -94,7 +94,10 @@ unsafe fn moments<T: Sample>(
                 Err(bad) => bad.index as f64,
             };
             let mut value = ptr::null_mut();
-            check(sys::napi_create_double(env, result, &mut value), "result")?;
+            check_internal(
+                sys::napi_create_double(env, result, &mut value),
+                "create the result",
+            )?;
             Ok(value)
         }
     })

@@ -164,39 +164,7 @@ fn all_in_range_body(lats: &[f64], lons: &[f64]) -> bool {
     ok
 }
 
-/// `pub fn $name(level, args...) -> $ret`: `$body(args...)` compiled for AVX-512, AVX2 and
-/// baseline, run at `level` lowered to what the CPU supports. The bodies use no FMA and no libm,
-/// so every level gives the same bits.
-macro_rules! per_level {
-    ($(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty = $body:ident) => {
-        $(#[$doc])*
-        $vis fn $name(level: crate::simd::SimdLevel, $($arg: $ty),*) -> $ret {
-            use crate::simd::SimdLevel;
-            let _ = level;
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2,fma")]
-                unsafe fn avx2($($arg: $ty),*) -> $ret {
-                    $body($($arg),*)
-                }
-                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-                unsafe fn avx512($($arg: $ty),*) -> $ret {
-                    $body($($arg),*)
-                }
-                if level == SimdLevel::Avx512 && level.is_supported() {
-                    // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
-                    return unsafe { avx512($($arg),*) };
-                }
-                if level >= SimdLevel::Avx2 && SimdLevel::Avx2.is_supported() {
-                    // SAFETY: the CPU reported AVX2 and FMA.
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            $body($($arg),*)
-        }
-    };
-}
-pub(crate) use per_level;
+use crate::simd::per_level;
 
 per_level!(
     /// `out[i] = origin.haversine(lats[i], lons[i])`, compiled for `level`; the same bits at every

@@ -458,7 +458,7 @@ fn select_sparse_body(
     (true, inside)
 }
 
-distance::per_level!(
+crate::simd::per_level!(
     /// [`select_sparse_body`] compiled for `level`.
     fn select_sparse_with(
         sel: &mut Select<'_>,

@@ -8,7 +8,7 @@
 use super::axis::Border;
 use super::plan::{Plan, Renormalize};
 use super::sample::{Rounding, Sample};
-use crate::simd::SimdLevel;
+use crate::simd::per_level;
 use crate::{AbortFlag, Aborted};
 
 /// Samples computed together: four AVX-512 registers of independent sums, enough to hide the
@@ -326,47 +326,8 @@ fn band_body<T: Sample>(
     }
 }
 
-/// Computes output rows `y0..y0 + out.len() / (width * channels)` with the code compiled for
-/// `level` (lowered to what the CPU supports). Every level gives the same bits.
-pub fn band<T: Sample>(
-    level: SimdLevel,
-    plan: &Plan<'_>,
-    src: &[T],
-    out: &mut [T],
-    y0: usize,
-    abort: &AbortFlag,
-) -> Result<(), Aborted> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn avx2<T: Sample>(
-            plan: &Plan<'_>,
-            src: &[T],
-            out: &mut [T],
-            y0: usize,
-            abort: &AbortFlag,
-        ) -> Result<(), Aborted> {
-            band_body(plan, src, out, y0, abort)
-        }
-        #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-        unsafe fn avx512<T: Sample>(
-            plan: &Plan<'_>,
-            src: &[T],
-            out: &mut [T],
-            y0: usize,
-            abort: &AbortFlag,
-        ) -> Result<(), Aborted> {
-            band_body(plan, src, out, y0, abort)
-        }
-        if level == SimdLevel::Avx512 && level.is_supported() {
-            // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
-            return unsafe { avx512(plan, src, out, y0, abort) };
-        }
-        if level >= SimdLevel::Avx2 && SimdLevel::Avx2.is_supported() {
-            // SAFETY: the CPU reported AVX2 and FMA.
-            return unsafe { avx2(plan, src, out, y0, abort) };
-        }
-    }
-    let _ = level;
-    band_body(plan, src, out, y0, abort)
-}
+per_level!(
+    /// Computes output rows `y0..y0 + out.len() / (width * channels)` with the code compiled for
+    /// `level` (lowered to what the CPU supports). Every level gives the same bits.
+    pub fn band<T: Sample>(plan: &Plan<'_>, src: &[T], out: &mut [T], y0: usize, abort: &AbortFlag) -> Result<(), Aborted> = band_body
+);

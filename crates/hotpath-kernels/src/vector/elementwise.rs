@@ -5,7 +5,7 @@ use super::{Element, MAP_CHUNK, PARALLEL_MIN_ELEMENTS, check_lengths};
 use crate::AbortFlag;
 use crate::error::KernelError;
 use crate::pool::Threads;
-use crate::simd::SimdLevel;
+use crate::simd::{SimdLevel, per_level};
 
 #[inline(always)]
 fn scale_and_shift_body<T: Element>(x: &[T], scale: f64, shift: f64, out: &mut [T]) {
@@ -30,38 +30,9 @@ fn distances_body<T: Element>(points: &[T], out: &mut [f64]) {
     }
 }
 
-/// Compiles each body for AVX2 and AVX-512 and picks one by the detected level.
-macro_rules! dispatch {
-    ($name:ident, $body:ident, ($($arg:ident : $ty:ty),*)) => {
-        fn $name<T: Element>($($arg: $ty),*) {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2,fma")]
-                unsafe fn avx2<T: Element>($($arg: $ty),*) {
-                    $body($($arg),*)
-                }
-                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-                unsafe fn avx512<T: Element>($($arg: $ty),*) {
-                    $body($($arg),*)
-                }
-                let level = SimdLevel::detect();
-                if level == SimdLevel::Avx512 && level.is_supported() {
-                    // SAFETY: the CPU reported AVX-512 F/DQ/VL, AVX2 and FMA.
-                    return unsafe { avx512($($arg),*) };
-                }
-                if level == SimdLevel::Avx2 && level.is_supported() {
-                    // SAFETY: the CPU reported AVX2 and FMA.
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            $body($($arg),*)
-        }
-    };
-}
-
-dispatch!(scale_and_shift_chunk, scale_and_shift_body, (x: &[T], scale: f64, shift: f64, out: &mut [T]));
-dispatch!(scale_chunk, scale_body, (x: &mut [T], factor: f64));
-dispatch!(distances_chunk, distances_body, (points: &[T], out: &mut [f64]));
+per_level!(fn scale_and_shift_chunk<T: Element>(x: &[T], scale: f64, shift: f64, out: &mut [T]) = scale_and_shift_body);
+per_level!(fn scale_chunk<T: Element>(x: &mut [T], factor: f64) = scale_body);
+per_level!(fn distances_chunk<T: Element>(points: &[T], out: &mut [f64]) = distances_body);
 
 fn parallel(threads: Threads, len: usize) -> bool {
     crate::pool::parallel(threads, len, PARALLEL_MIN_ELEMENTS)
@@ -76,10 +47,24 @@ pub fn scale_and_shift<T: Element>(
     threads: Threads,
     abort: &AbortFlag,
 ) -> Result<(), KernelError> {
+    scale_and_shift_with(SimdLevel::detect(), x, scale, shift, out, threads, abort)
+}
+
+/// [`scale_and_shift`] with the code compiled for `level` (lowered to what the CPU supports): the same
+/// bits at every level.
+pub fn scale_and_shift_with<T: Element>(
+    level: SimdLevel,
+    x: &[T],
+    scale: f64,
+    shift: f64,
+    out: &mut [T],
+    threads: Threads,
+    abort: &AbortFlag,
+) -> Result<(), KernelError> {
     check_lengths(x.len(), out.len(), "out")?;
     let run = |x: &[T], out: &mut [T]| -> Result<(), KernelError> {
         abort.check()?;
-        scale_and_shift_chunk(x, scale, shift, out);
+        scale_and_shift_chunk(level, x, scale, shift, out);
         Ok(())
     };
     #[cfg(feature = "parallel")]
@@ -104,9 +89,21 @@ pub fn scale<T: Element>(
     threads: Threads,
     abort: &AbortFlag,
 ) -> Result<(), KernelError> {
+    scale_with(SimdLevel::detect(), x, factor, threads, abort)
+}
+
+/// [`scale`] with the code compiled for `level` (lowered to what the CPU supports): the same
+/// bits at every level.
+pub fn scale_with<T: Element>(
+    level: SimdLevel,
+    x: &mut [T],
+    factor: f64,
+    threads: Threads,
+    abort: &AbortFlag,
+) -> Result<(), KernelError> {
     let run = |x: &mut [T]| -> Result<(), KernelError> {
         abort.check()?;
-        scale_chunk(x, factor);
+        scale_chunk(level, x, factor);
         Ok(())
     };
     #[cfg(feature = "parallel")]
@@ -126,6 +123,18 @@ pub fn distances_from_origin<T: Element>(
     threads: Threads,
     abort: &AbortFlag,
 ) -> Result<(), KernelError> {
+    distances_from_origin_with(SimdLevel::detect(), points, out, threads, abort)
+}
+
+/// [`distances_from_origin`] with the code compiled for `level` (lowered to what the CPU supports): the same
+/// bits at every level.
+pub fn distances_from_origin_with<T: Element>(
+    level: SimdLevel,
+    points: &[T],
+    out: &mut [f64],
+    threads: Threads,
+    abort: &AbortFlag,
+) -> Result<(), KernelError> {
     if !points.len().is_multiple_of(2) {
         return Err(KernelError::invalid(
             "points",
@@ -136,7 +145,7 @@ pub fn distances_from_origin<T: Element>(
     check_lengths(points.len() / 2, out.len(), "out")?;
     let run = |p: &[T], out: &mut [f64]| -> Result<(), KernelError> {
         abort.check()?;
-        distances_chunk(p, out);
+        distances_chunk(level, p, out);
         Ok(())
     };
     #[cfg(feature = "parallel")]

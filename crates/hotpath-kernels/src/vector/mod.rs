@@ -242,7 +242,10 @@ pub fn norm<T: Element>(x: &[T], threads: Threads, abort: &AbortFlag) -> Result<
     Ok(sum_squares(&scaled, threads, abort)?.sqrt() / factor)
 }
 
-pub use elementwise::{distances_from_origin, scale, scale_and_shift};
+pub use elementwise::{
+    distances_from_origin, distances_from_origin_with, scale, scale_and_shift,
+    scale_and_shift_with, scale_with,
+};
 
 #[cfg(test)]
 mod tests;

@@ -90,6 +90,32 @@ proptest! {
     }
 
     #[test]
+    fn maps_give_the_same_bits_at_every_level(x in values(3 * MAP_CHUNK), s in -1e3..1e3f64, t in -1e3..1e3f64) {
+        let x = &x[..x.len() & !1];
+        let mut first: Option<(Vec<f64>, Vec<f64>, Vec<f64>)> = None;
+        for level in levels() {
+            let mut shifted = vec![0.0; x.len()];
+            scale_and_shift_with(level, x, s, t, &mut shifted, Threads::Auto, &NO_ABORT_FLAG).unwrap();
+            let mut scaled = x.to_vec();
+            scale_with(level, &mut scaled, s, Threads::Auto, &NO_ABORT_FLAG).unwrap();
+            let mut distances = vec![0.0; x.len() / 2];
+            distances_from_origin_with(level, x, &mut distances, Threads::Auto, &NO_ABORT_FLAG).unwrap();
+            for (i, &v) in x.iter().enumerate() {
+                prop_assert_eq!(shifted[i].to_bits(), (v * s + t).to_bits(), "level {:?}", level);
+            }
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            match &first {
+                None => first = Some((shifted, scaled, distances)),
+                Some((a, b, c)) => {
+                    prop_assert_eq!(bits(&shifted), bits(a), "scaleAndShift at {:?}", level);
+                    prop_assert_eq!(bits(&scaled), bits(b), "scale at {:?}", level);
+                    prop_assert_eq!(bits(&distances), bits(c), "distancesFromOrigin at {:?}", level);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn sums_and_dots_are_within_the_dot2_bound(x in values(2000), y in values(2000)) {
         let n = x.len().min(y.len());
         let (x, y) = (&x[..n], &y[..n]);
