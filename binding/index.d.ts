@@ -296,6 +296,13 @@ export interface NativeTokenizerOptions {
 }
 
 /**
+ * Reads every byte of `data` on all of the pool's threads (or one, with `singleThread`) doing
+ * almost nothing with them: the benchmarks' memory bandwidth probe. Returns a checksum (the low 32
+ * bits of the XOR of its words) only so that the reads cannot be dropped.
+ */
+export declare function probeRead(data: Float64Array, singleThread: boolean): number
+
+/**
  * Reads JSON feature rows from UTF-8 bytes: the document is the array of rows, or (with `key`)
  * an object holding it under that key. Returns the rows as one row-major Float64Array of
  * `features`-wide rows; shape errors name the element (`transactions[3][7]`), syntax errors the

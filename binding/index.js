@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { CancelToken, NativeGeoIndex, NativePreparedRows, NativeRiskModel, NativeTokenizer, NativeVocabulary, debugPanic, debugPanicAsync, debugPanicInPool, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, integerCountPrimes, integerCountPrimesAsync, integerFibonacci, integerFibonacciAsync, integerPrimes, integerPrimesAsync, integerSumOfSquares, nativeInfo, scoreParseJsonRows, scoreParseJsonRowsAsync, scorePrepareRowsF32, scorePrepareRowsF64, statsFastCalls, statsMergeStates, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativePreparedRows, NativeRiskModel, NativeTokenizer, NativeVocabulary, debugPanic, debugPanicAsync, debugPanicInPool, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, integerCountPrimes, integerCountPrimesAsync, integerFibonacci, integerFibonacciAsync, integerPrimes, integerPrimesAsync, integerSumOfSquares, nativeInfo, probeRead, scoreParseJsonRows, scoreParseJsonRowsAsync, scorePrepareRowsF32, scorePrepareRowsF64, statsFastCalls, statsMergeStates, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeGeoIndex }
 export { NativePreparedRows }
@@ -796,6 +796,7 @@ export { integerPrimes }
 export { integerPrimesAsync }
 export { integerSumOfSquares }
 export { nativeInfo }
+export { probeRead }
 export { scoreParseJsonRows }
 export { scoreParseJsonRowsAsync }
 export { scorePrepareRowsF32 }

@@ -5,6 +5,7 @@
  * The three packages are devDependencies of this repository, not of the published package: their
  * rows are skipped when they are not installed.
  */
+import { seededRandom } from './random.js'
 import type KDBush from 'kdbush'
 import { GeoIndex, geoBackend, haversine, haversineMany, nearestK } from '../geo/index.js'
 import { native } from '../core/native.js'
@@ -37,21 +38,9 @@ async function loadCompetitors(): Promise<Competitors> {
   }
 }
 
-/** Seeded uniform [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** `n` points uniform on the sphere, in degrees. */
 export function randomPoints(n: number, seed: number): { lats: Float64Array; lons: Float64Array } {
-  const r = prng(seed)
+  const r = seededRandom(seed)
   const lats = new Float64Array(n)
   const lons = new Float64Array(n)
   for (let i = 0; i < n; i++) {
@@ -235,6 +224,6 @@ export async function runGeoBench(options: SuiteOptions): Promise<SuiteReport> {
     rows.push({ table, name: 'hotpath index.nearestBatch', medianMs: ms.hotpath, throughput: perSecond(queryCount, ms.hotpath, 'queries'), vsBaseline: base / ms.hotpath, note: 'parallel over queries' })
   }
 
-  if (!c.KDBush || !c.around || !c.turfDistance) progress('kdbush, geokdbush or @turf/distance is not installed: its rows are skipped')
-  return { rows, ratios }
+  const skipped = !c.KDBush || !c.around || !c.turfDistance ? ['kdbush, geokdbush and @turf/distance rows: not installed (npm install kdbush geokdbush @turf/distance to compare)'] : []
+  return { rows, ratios, skipped }
 }

@@ -6,6 +6,7 @@
  * images per second; then tiny images, where the facade's dispatch must not lose to plain JS.
  * sharp is a devDependency of this repository only: its rows are skipped when it is missing.
  */
+import { seededRandom } from './random.js'
 import { convolve, convolveBatch, convolveSeparable, gaussianBlur, gaussianBlurAsync, IMAGE_SMALL_MAX_TAPS } from '../image/index.js'
 import { backend } from '../core/native.js'
 import * as reference from '../image/reference.js'
@@ -25,13 +26,12 @@ async function loadSharp(): Promise<Sharp | null> {
 /** Seeded samples: smooth gradients plus noise, like a photo more than white noise. */
 function image<T extends reference.ImageSamples>(make: (n: number) => T, width: number, height: number, channels: number, max: number, seed: number): T {
   const data = make(width * height * channels)
-  let s = seed >>> 0
+  const random = seededRandom(seed)
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       for (let c = 0; c < channels; c++) {
-        s = (Math.imul(s, 1664525) + 1013904223) >>> 0
         const base = ((x + y + c * 50) / (width + height)) * max * 0.8
-        data[(y * width + x) * channels + c] = Math.min(max, Math.floor(base + (s / 2 ** 32) * max * 0.2))
+        data[(y * width + x) * channels + c] = Math.min(max, Math.floor(base + random() * max * 0.2))
       }
     }
   }
@@ -189,11 +189,10 @@ export async function runImageBench(options: SuiteOptions): Promise<SuiteReport>
         },
         quick ? 5 : 50,
       )
-      rows.push({ table, name: `${s} x ${s}: pure-TS reference`, medianMs: ms.reference / calls, vsBaseline: 1 })
-      rows.push({ table, name: `${s} x ${s}: hotpath convolve`, medianMs: ms.hotpath / calls, vsBaseline: ms.reference / ms.hotpath, note: s * s * 9 < IMAGE_SMALL_MAX_TAPS ? 'runs the TS path' : 'native' })
+      rows.push({ table, name: `${s} x ${s}: pure-TS reference`, medianMs: ms.reference / calls, vsBaseline: 1, size: s * s, sizeUnit: 'pixels per image', series: 'pure-TS reference' })
+      rows.push({ table, name: `${s} x ${s}: hotpath convolve`, medianMs: ms.hotpath / calls, vsBaseline: ms.reference / ms.hotpath, size: s * s, sizeUnit: 'pixels per image', series: 'hotpath convolve', note: s * s * 9 < IMAGE_SMALL_MAX_TAPS ? 'runs the TS path' : 'native' })
     }
   }
 
-  if (!sharp) progress('sharp is not installed: its rows are skipped')
-  return { rows, ratios }
+  return { rows, ratios, skipped: sharp ? [] : ['sharp rows: sharp is not installed (npm install sharp to compare)'] }
 }

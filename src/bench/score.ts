@@ -2,7 +2,8 @@
  * The risk-score benchmark: one-call latency (native, reference, dispatched), the dispatch
  * thresholds, and batch throughput from 1e3 to 5e6 rows for the pure-TS reference, native on one
  * thread and on all threads, f32 input, async and stream. Everything runs in this process on the
- * same inputs, and every figure is also reported as a ratio to the reference measured in the run.
+ * same inputs, and every figure is also reported as a ratio to the plain JS loop a user would write
+ * (typed arrays, one accumulator, no allocation) and to the reference, both measured in the run.
  */
 import { Readable, Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -23,6 +24,8 @@ export interface BenchResult {
   mRowsPerSec: number
   /** Speed relative to the pure-TS reference on the same input in this run (higher is faster). */
   vsReference: number
+  /** Speed relative to the plain JS loop a user would write, same input, this run. */
+  vsPlainLoop: number
 }
 
 export interface ScoreBenchOptions {
@@ -49,12 +52,35 @@ function directNative(weights: Float64Array) {
   return new native.NativeRiskModel(weights, 0.5).fastCalls()
 }
 
-function result(section: BenchResult['section'], name: string, rows: number, features: number, medianMs: number, referenceMs: number): BenchResult {
-  return { section, name, rows, features, medianMs, mRowsPerSec: rows / medianMs / 1e3, vsReference: referenceMs / medianMs }
+function result(section: BenchResult['section'], name: string, rows: number, features: number, medianMs: number, baselines: { reference: number; plain: number }): BenchResult {
+  return { section, name, rows, features, medianMs, mRowsPerSec: rows / medianMs / 1e3, vsReference: baselines.reference / medianMs, vsPlainLoop: baselines.plain / medianMs }
+}
+
+/** The risk score as a JS programmer writes it for one row: one accumulator, no helper. */
+function plainScore(x: Float64Array, weights: Float64Array, threshold: number): number {
+  let s = 0
+  for (let j = 0; j < weights.length; j++) {
+    const p = x[j] * weights[j]
+    s += p * p
+  }
+  return 1 / (1 + Math.exp(threshold - Math.sqrt(s)))
+}
+
+/** The same over row-major rows into `out`: typed arrays, no allocation in the loop. */
+function plainScoreRows(rows: Float64Array, weights: Float64Array, threshold: number, out: Float64Array): void {
+  const d = weights.length
+  for (let r = 0, o = 0; r < out.length; r++, o += d) {
+    let s = 0
+    for (let j = 0; j < d; j++) {
+      const p = rows[o + j] * weights[j]
+      s += p * p
+    }
+    out[r] = 1 / (1 + Math.exp(threshold - Math.sqrt(s)))
+  }
 }
 
 /** One call at a time: SINGLE_CALLS_PER_SAMPLE calls per sample, over 64 different vectors. */
-async function singleCalls(d: number, tasks: Array<'reference' | 'native' | 'dispatched' | 'dispatched number[]'>): Promise<Record<string, number>> {
+async function singleCalls(d: number, tasks: Array<'plain loop' | 'reference' | 'native' | 'dispatched' | 'dispatched number[]'>): Promise<Record<string, number>> {
   const weights = weightsFor(d)
   const model = new RiskModel({ weights })
   const direct = directNative(weights)
@@ -64,6 +90,11 @@ async function singleCalls(d: number, tasks: Array<'reference' | 'native' | 'dis
   // closures of one literal, so a shared loop would be optimized for whichever case ran first and
   // deoptimized (made slower) for the others.
   const all = {
+    'plain loop': () => {
+      let acc = 0
+      for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += plainScore(vectors[i & 63], weights, 0.5)
+      sink.value += acc
+    },
     reference: () => {
       let acc = 0
       for (let i = 0; i < SINGLE_CALLS_PER_SAMPLE; i++) acc += scoreRow(vectors[i & 63], 0, weights, 0.5)
@@ -130,13 +161,13 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
   const results: BenchResult[] = []
 
   progress(`single call, ${d} features`)
-  const single = await singleCalls(d, ['reference', 'native', 'dispatched', 'dispatched number[]'])
-  for (const [name, ms] of Object.entries(single)) results.push(result('single call', name, 1, d, ms, single.reference))
+  const single = await singleCalls(d, ['plain loop', 'reference', 'native', 'dispatched', 'dispatched number[]'])
+  for (const [name, ms] of Object.entries(single)) results.push(result('single call', name, 1, d, ms, { reference: single.reference, plain: single['plain loop'] }))
 
   progress('dispatch thresholds')
   for (const wide of [64, 128, 256, 1024]) {
-    const ms = await singleCalls(wide, ['reference', 'native'])
-    for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `score ${name}`, 1, wide, m, ms.reference))
+    const ms = await singleCalls(wide, ['plain loop', 'reference', 'native'])
+    for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `score ${name}`, 1, wide, m, { reference: ms.reference, plain: ms['plain loop'] }))
   }
   for (const n of [1, 4, 8, 16, 64]) {
     const weights = weightsFor(d)
@@ -144,6 +175,9 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
     const out = new Float64Array(n)
     const direct = directNative(weights)
     const tasks: Record<string, () => unknown> = {
+      'plain loop': () => {
+        for (let i = 0; i < 100; i++) plainScoreRows(rows, weights, 0.5, out)
+      },
       reference: () => {
         for (let i = 0; i < 100; i++) scoreRows(rows, weights, 0.5, out)
       },
@@ -154,7 +188,7 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
       }
     }
     const ms = interleavedMedians(tasks, 300)
-    for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `batch ${name}`, n, d, m / 100, ms.reference / 100))
+    for (const [name, m] of Object.entries(ms)) results.push(result('dispatch', `batch ${name}`, n, d, m / 100, { reference: ms.reference / 100, plain: ms['plain loop'] / 100 }))
   }
 
   const model = new RiskModel({ weights: weightsFor(d) })
@@ -170,6 +204,7 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
     const budget = { time: big ? 400 : 300, iterations: big ? 3 : 10 }
     const ms = await medians(
       {
+        'plain JS loop': () => plainScoreRows(rows, weights, 0.5, out),
         reference: () => scoreRows(rows, weights, 0.5, out),
         'native, 1 thread': () => model.scoreBatch(rows, { out, parallel: false }),
         'native, all threads': () => model.scoreBatch(rows, { out }),
@@ -187,7 +222,7 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
       },
       big ? 1 : n > 100_000 ? 3 : 7,
     )
-    for (const [name, m] of Object.entries({ ...ms, ...streamMs })) results.push(result('throughput', name, n, d, m, ms.reference))
+    for (const [name, m] of Object.entries({ ...ms, ...streamMs })) results.push(result('throughput', name, n, d, m, { reference: ms.reference, plain: ms['plain JS loop'] }))
   }
   return results
 }

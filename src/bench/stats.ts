@@ -6,14 +6,14 @@
 import { Accumulator } from '../stats/index.js'
 import { interleavedMedians, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow } from './suite.js'
+import { BandwidthProbe, memoryThroughput } from './bandwidth.js'
+import { native } from '../core/native.js'
+import { seededRandom } from './random.js'
 
 function data(n: number): Float64Array {
   const values = new Float64Array(n)
-  let seed = 12345
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0
-    values[i] = 1e3 + seed / 2 ** 32
-  }
+  const random = seededRandom(12345)
+  for (let i = 0; i < n; i++) values[i] = 1e3 + random()
   return values
 }
 
@@ -30,10 +30,6 @@ function welfordLoop(values: Float64Array): number {
     m2 += delta * (x - mean)
   }
   return m2 / n
-}
-
-function gbPerSecond(bytes: number, ms: number): string {
-  return `${(bytes / ms / 1e6).toFixed(2)} GB/s`
 }
 
 function mPerSecond(values: number, ms: number): string {
@@ -54,6 +50,8 @@ export async function runStatsBench(options: SuiteOptions): Promise<SuiteReport>
   const rounds = options.quick ? 5 : 15
   const rows: SuiteRow[] = []
 
+  const probe = options.quick || !native ? null : new BandwidthProbe(rounds)
+  const bandwidth = probe?.at(bulkN * 8) ?? null
   options.onProgress?.(`stats: addMany on ${bulkN.toLocaleString('en-US')} f64`)
   const bulk = data(bulkN)
   const bulkTable = `Accumulator f64, ${bulkN.toLocaleString('en-US')} values`
@@ -70,12 +68,12 @@ export async function runStatsBench(options: SuiteOptions): Promise<SuiteReport>
     rounds,
   )
   rows.push(
-    { table: bulkTable, name: 'pure-TS Welford loop', medianMs: bulkTimes.welford, throughput: gbPerSecond(bulkN * 8, bulkTimes.welford), vsBaseline: 1 },
+    { table: bulkTable, name: 'pure-TS Welford loop', medianMs: bulkTimes.welford, throughput: memoryThroughput(bulkN * 8, bulkTimes.welford, bandwidth), vsBaseline: 1 },
     {
       table: bulkTable,
       name: 'hotpath addMany',
       medianMs: bulkTimes.addMany,
-      throughput: gbPerSecond(bulkN * 8, bulkTimes.addMany),
+      throughput: memoryThroughput(bulkN * 8, bulkTimes.addMany, bandwidth),
       vsBaseline: bulkTimes.welford / bulkTimes.addMany,
       note: 'also computes the compensated total, min and max',
     },
@@ -140,6 +138,7 @@ export async function runStatsBench(options: SuiteOptions): Promise<SuiteReport>
 
   return {
     rows,
+    ...(probe ? { readBandwidth: probe.measured } : { skipped: [options.quick ? 'fraction of read bandwidth: not measured by --quick (its inputs fit in cache)' : 'fraction of read bandwidth: the probe needs the native binary'] }),
     ratios: [
       { label: 'addMany f64 vs pure-TS Welford loop', value: bulkTimes.welford / bulkTimes.addMany },
       { label: 'add in a loop vs pure-TS Welford loop', value: loopTimes.welford / loopTimes.add },

@@ -4,6 +4,8 @@
  * baseline (usually the pure-TS loop), plus the ratios that sum a suite up, from this run.
  */
 
+import type { ReadBandwidth } from './bandwidth.js'
+
 export interface SuiteRow {
   /** The table this row belongs to, e.g. `'Vector f64, 10,000,000 elements'`. */
   table: string
@@ -17,6 +19,12 @@ export interface SuiteRow {
   vsBaseline?: number
   /** Anything the reader must know to compare fairly (precision, border handling, ...). */
   note?: string
+  /** Input size (elements, rows, pixels: the table's unit), for charts of speed against size. */
+  size?: number
+  /** What `size` counts, for the chart's axis (`'elements per vector'`, `'pixels'`). */
+  sizeUnit?: string
+  /** The line this row belongs to in those charts (`'hotpath dot'`, `'plain loop'`), when `size` is set. */
+  series?: string
 }
 
 export interface SuiteRatio {
@@ -29,6 +37,10 @@ export interface SuiteRatio {
 export interface SuiteReport {
   rows: SuiteRow[]
   ratios: SuiteRatio[]
+  /** The read bandwidth probes of this run (one per footprint), for suites whose rows are memory-bound. */
+  readBandwidth?: ReadBandwidth[]
+  /** Comparisons that could not run here (a peer package not installed, no native binary). */
+  skipped?: string[]
 }
 
 export interface SuiteOptions {

@@ -3,7 +3,9 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { readFileSync } from 'node:fs'
 import { runtimeInfo } from '../core/info.js'
+import { extname } from 'node:path'
 import { SUITE_NAMES, runBenchCommand } from './bench.js'
+import { REPORT_EXTENSIONS, ReportError } from './report.js'
 
 function sizeList(value: string): number[] {
   const sizes = value.split(',').map((part) => Number(part.trim()))
@@ -23,6 +25,11 @@ function suiteList(value: string): string[] {
   const unknown = names.filter((n) => !SUITE_NAMES.includes(n))
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown suite ${unknown.join(', ')}; expected some of ${SUITE_NAMES.join(', ')}`)
   return names
+}
+
+function reportFile(value: string): string {
+  if (!(REPORT_EXTENSIONS as readonly string[]).includes(extname(value).toLowerCase())) throw new InvalidArgumentError(`expected a file name ending in ${REPORT_EXTENSIONS.join(' or ')}, e.g. bench.svg`)
+  return value
 }
 
 /** The package's own version, read from the package.json shipped beside dist/. */
@@ -48,9 +55,16 @@ program
   .option('--sizes <rows>', 'batch sizes in rows, comma-separated', sizeList)
   .option('--features <d>', 'risk score: features per row', positiveInteger, 20)
   .option('--suite <names>', `suites to run, comma-separated: ${SUITE_NAMES.join(', ')} (default: all)`, suiteList)
-  .action(async (options: { json?: boolean; quick?: boolean; sizes?: number[]; features: number; suite?: string[] }) => {
+  .option('--report <file>', 'also draw the results as charts into file.svg, or file.html with the tables (needs the optional packages vega and vega-lite)', reportFile)
+  .action(async (options: { json?: boolean; quick?: boolean; sizes?: number[]; features: number; suite?: string[]; report?: string }) => {
     const sizes = options.sizes ?? (options.quick ? [1_000, 100_000] : [1_000, 100_000, 500_000, 5_000_000])
-    await runBenchCommand({ sizes, features: options.features, json: options.json === true, quick: options.quick === true, suites: options.suite ?? SUITE_NAMES })
+    try {
+      await runBenchCommand({ sizes, features: options.features, json: options.json === true, quick: options.quick === true, suites: options.suite ?? SUITE_NAMES, report: options.report })
+    } catch (err) {
+      if (!(err instanceof ReportError)) throw err
+      console.error(`hotpath bench: ${err.message}`)
+      process.exitCode = 1
+    }
   })
 
 program

@@ -10,6 +10,7 @@ pub mod geo;
 pub mod image;
 pub mod integer;
 pub mod pool;
+pub mod probe;
 pub mod score;
 pub mod simd;
 pub mod stats;

@@ -67,3 +67,13 @@ impl Task for PanicTask {
 pub fn debug_panic_async(message: String) -> AsyncTask<PanicTask> {
     AsyncTask::new(PanicTask(message))
 }
+
+/// Reads every byte of `data` on all of the pool's threads (or one, with `singleThread`) doing
+/// almost nothing with them: the benchmarks' memory bandwidth probe. Returns a checksum (the low 32
+/// bits of the XOR of its words) only so that the reads cannot be dropped.
+#[napi]
+pub fn probe_read(data: &[f64], single_thread: bool) -> u32 {
+    let threads = crate::tasks::sync_threads(single_thread);
+    let x = hotpath_kernels::probe::read_all(data, threads);
+    (x ^ (x >> 32)) as u32
+}

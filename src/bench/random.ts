@@ -1,0 +1,14 @@
+/**
+ * The benchmarks' one seeded PRNG (mulberry32, as the test suite's `__test__/helpers/prng.mjs`):
+ * every suite draws its inputs from it, so a run measures the same data as the last one.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
