@@ -103,6 +103,8 @@ export async function runImageBench(options: SuiteOptions): Promise<SuiteReport>
         plain: () => plainSeparable(rgb.data, out, side, side, 3, g),
       },
       quick ? 1 : 3,
+      // Each call takes tens of ms: one untimed round warms the JIT as well as the default twenty.
+      { warm: 1, progress },
     )
     const outImage = { data: out, width: side, height: side, channels: 3 }
     const fast = interleavedMedians(
@@ -162,6 +164,7 @@ export async function runImageBench(options: SuiteOptions): Promise<SuiteReport>
         loop: () => images.forEach((im) => (sink.value += gaussianBlur(im, { sigma: SIGMA }).width)),
       },
       quick ? 1 : 5,
+      { warm: 1, progress },
     )
     rows.push({ table, name: 'pure-TS reference, separable', medianMs: ms.reference, throughput: imagesPerSecond(count, ms.reference), vsBaseline: 1 })
     rows.push({ table, name: 'hotpath convolveBatch', medianMs: ms.batch, throughput: imagesPerSecond(count, ms.batch), vsBaseline: ms.reference / ms.batch, note: 'one call, parallel across images' })

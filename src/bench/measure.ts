@@ -34,6 +34,23 @@ export const sink = { value: 0 }
 export interface TurnOptions {
   warm?: number
   timed?: number
+  /** Told which case runs, at most every {@link PROGRESS_EVERY_MS}, so long tables never go quiet. */
+  progress?: (message: string) => void
+}
+
+/** How often a long interleaved measurement reports which case and round it is in. */
+export const PROGRESS_EVERY_MS = 5000
+
+/** Calls `progress` with the case and round when {@link PROGRESS_EVERY_MS} passed since the last call. */
+function throttled(progress: ((message: string) => void) | undefined, rounds: number): (name: string, round: number) => void {
+  if (!progress) return () => {}
+  let last = performance.now()
+  return (name, round) => {
+    const now = performance.now()
+    if (now - last < PROGRESS_EVERY_MS) return
+    last = now
+    progress(round < 0 ? `${name} (warm-up)` : `${name} (round ${round + 1} of ${rounds})`)
+  }
 }
 
 /**
@@ -46,9 +63,16 @@ export function interleavedMedians(tasks: Record<string, () => unknown>, rounds:
   const names = Object.keys(tasks)
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
   const { warm = 20, timed = 1 } = turn
-  for (let w = 0; w < warm; w++) for (const name of names) tasks[name]()
+  const report = throttled(turn.progress, rounds)
+  for (let w = 0; w < warm; w++) {
+    for (const name of names) {
+      report(name, -1)
+      tasks[name]()
+    }
+  }
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
+      report(name, round)
       // The task's own warm-up call of this turn (threads awake, caches refilled) is not timed.
       if (timed > 1) tasks[name]()
       for (let t = 0; t < timed; t++) {
@@ -71,9 +95,16 @@ export async function interleavedMediansAsync(tasks: Record<string, () => Promis
   const names = Object.keys(tasks)
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
   const { warm = 1, timed = 1 } = turn
-  for (let w = 0; w < warm; w++) for (const name of names) await tasks[name]()
+  const report = throttled(turn.progress, rounds)
+  for (let w = 0; w < warm; w++) {
+    for (const name of names) {
+      report(name, -1)
+      await tasks[name]()
+    }
+  }
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
+      report(name, round)
       if (timed > 1) await tasks[name]()
       for (let t = 0; t < timed; t++) {
         const start = performance.now()

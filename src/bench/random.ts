@@ -1,5 +1,5 @@
 /**
- * The benchmarks' one seeded PRNG (mulberry32, as the test suite's `__test__/helpers/prng.mjs`):
+ * The benchmarks' one seeded PRNG (mulberry32, the same generator as the test suite's):
  * every suite draws its inputs from it, so a run measures the same data as the last one.
  */
 export function seededRandom(seed: number): () => number {

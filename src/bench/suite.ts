@@ -5,6 +5,7 @@
  */
 
 import type { ReadBandwidth } from './bandwidth.js'
+import type { BenchResult } from './score.js'
 
 export interface SuiteRow {
   /** The table this row belongs to, e.g. `'Vector f64, 10,000,000 elements'`. */
@@ -32,6 +33,8 @@ export interface SuiteRatio {
   label: string
   /** The ratio from this run (higher is better for hotpath). */
   value: number
+  /** `'fraction'`: a share of a limit (of the read bandwidth, say), printed as a percentage and not drawn as a speedup. */
+  kind?: 'speedup' | 'fraction'
 }
 
 export interface SuiteReport {
@@ -50,3 +53,11 @@ export interface SuiteOptions {
 }
 
 export type Suite = (options: SuiteOptions) => Promise<SuiteReport>
+
+/** Everything one `hotpath bench` run measured, as the CLI prints it and the report draws it. */
+export interface BenchResults {
+  machine: Record<string, string | number>
+  quick: boolean
+  score?: BenchResult[]
+  suites: Record<string, SuiteReport>
+}

@@ -104,7 +104,7 @@ export async function runTextBench(options: SuiteOptions): Promise<SuiteReport> 
   const vocabulary = tok.buildVocabulary(bytes)
   const segmenter = new Intl.Segmenter('und', { granularity: 'word' })
   const peer = loadPeer()
-  const turn = { warm: 1 }
+  const turn = { warm: 1, progress: options.onProgress }
 
   options.onProgress?.(`text: JavaScript pipelines on ${sampleCount.toLocaleString('en-US')} records`)
   const js = interleavedMedians(

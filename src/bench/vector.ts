@@ -193,8 +193,8 @@ export async function runVectorBench(options: SuiteOptions): Promise<SuiteReport
     return x && y ? y.medianMs / x.medianMs : undefined
   }
   const ratios: SuiteRatio[] = []
-  const add = (label: string, value: number | undefined) => {
-    if (value !== undefined) ratios.push({ label, value })
+  const add = (label: string, value: number | undefined, kind: SuiteRatio['kind'] = 'speedup') => {
+    if (value !== undefined) ratios.push({ label, value, kind })
   }
   add('sum f64 vs pure-TS loop', find('sum: hotpath')?.vsBaseline)
   add('dot f64 vs pure-TS loop', find('dot: hotpath')?.vsBaseline)
@@ -205,6 +205,6 @@ export async function runVectorBench(options: SuiteOptions): Promise<SuiteReport
   if (!probe) skipped.push(options.quick ? 'fraction of read bandwidth: not measured by --quick (its inputs fit in cache)' : 'fraction of read bandwidth: the probe needs the native binary')
   const dotRow = find('dot: hotpath')
   const dotProbe = probe?.at(2 * n * 8)
-  if (dotProbe && dotRow) add(`dot f64 vs the read bandwidth probe (${dotProbe.gbPerSec.toFixed(1)} GB/s)`, (2 * n * 8) / dotRow.medianMs / 1e6 / dotProbe.gbPerSec)
+  if (dotProbe && dotRow) add(`dot f64, share of the read bandwidth probe (${dotProbe.gbPerSec.toFixed(1)} GB/s)`, (2 * n * 8) / dotRow.medianMs / 1e6 / dotProbe.gbPerSec, 'fraction')
   return { rows, ratios, skipped, ...(probe ? { readBandwidth: probe.measured } : {}) }
 }

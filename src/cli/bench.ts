@@ -2,7 +2,7 @@
 import Table from 'cli-table3'
 import os from 'node:os'
 import { runScoreBench, type BenchResult } from '../bench/score.js'
-import type { Suite, SuiteReport, SuiteRow } from '../bench/suite.js'
+import type { BenchResults, Suite, SuiteReport, SuiteRow } from '../bench/suite.js'
 import { runIntegerBench } from '../bench/integer.js'
 import { runStatsBench } from '../bench/stats.js'
 import { runVectorBench } from '../bench/vector.js'
@@ -35,13 +35,6 @@ export interface BenchCommandOptions {
   report?: string
 }
 
-/** Everything one `hotpath bench` run measured, as the report draws it. */
-export interface BenchResults {
-  machine: Record<string, string | number>
-  quick: boolean
-  score?: BenchResult[]
-  suites: Record<string, SuiteReport>
-}
 
 /** The machine the numbers belong to. */
 function machine(): Record<string, string | number> {
@@ -124,7 +117,7 @@ export function suiteTables(report: SuiteReport): string {
     notes.forEach((note, i) => lines.push(`[${i + 1}] ${note}`))
     out.push(lines.join('\n'))
   }
-  if (report.ratios.length > 0) out.push(`In short (this run):\n${report.ratios.map((r) => `  ${r.label}: ${ratio(r.value)}`).join('\n')}`)
+  if (report.ratios.length > 0) out.push(`In short (this run):\n${report.ratios.map((r) => `  ${r.label}: ${r.kind === 'fraction' ? `${Math.round(r.value * 100)}%` : ratio(r.value)}`).join('\n')}`)
   if (report.skipped && report.skipped.length > 0) out.push(`Skipped:\n${report.skipped.map((s) => `  ${s}`).join('\n')}`)
   return out.join('\n\n')
 }

@@ -7,8 +7,8 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { extname } from 'node:path'
-import type { BenchResults } from './bench.js'
 import type { BenchResult } from '../bench/score.js'
+import type { BenchResults } from '../bench/suite.js'
 
 /** What `--report` can write, by file extension. */
 export const REPORT_EXTENSIONS = ['.svg', '.html'] as const
@@ -129,7 +129,7 @@ export function reportSpec(results: BenchResults): Spec {
       charts.push(sizeChart(table, rows[0]!.sizeUnit ?? 'input size', rows.map((r) => ({ series: r.series ?? r.name, size: r.size!, us: r.medianMs * 1e3 }))))
     }
   }
-  const speedups = [...(results.score ? scoreRatios(results.score) : []), ...Object.entries(results.suites).flatMap(([suite, report]) => report.ratios.map((r) => ({ suite, label: `${suite}: ${r.label}`, value: r.value })))]
+  const speedups = [...(results.score ? scoreRatios(results.score) : []), ...Object.entries(results.suites).flatMap(([suite, report]) => report.ratios.filter((r) => r.kind !== 'fraction').map((r) => ({ suite, label: `${suite}: ${r.label}`, value: r.value })))]
   if (speedups.length > 0) charts.push(speedupChart(speedups))
   const m = results.machine
   return {

@@ -280,27 +280,14 @@ impl Jobs {
     /// Rejects an output sharing bytes with any other array of the call: a kernel must never
     /// read what it writes, and two outputs must never alias.
     fn check_overlap(&self) -> std::result::Result<(), KernelError> {
-        let mut ranges: Vec<(Range<usize>, bool)> = self
-            .sources
-            .iter()
-            .map(|s| (s.bytes(), false))
-            .chain(self.outputs.iter().map(|o| (o.bytes(), true)))
-            .filter(|(r, _)| !r.is_empty())
-            .collect();
-        ranges.sort_by_key(|(r, _)| r.start);
-        let (mut output_end, mut any_end) = (0, 0);
-        for (r, is_output) in ranges {
-            if r.start < output_end || (is_output && r.start < any_end) {
-                return Err(KernelError::invalid(
-                    "out",
-                    "memory that does not overlap an input or another output",
-                    "an overlapping view",
-                ));
-            }
-            any_end = any_end.max(r.end);
-            if is_output {
-                output_end = output_end.max(r.end);
-            }
+        let inputs = self.sources.iter().map(|s| s.bytes());
+        let outputs = self.outputs.iter().map(|o| o.bytes());
+        if crate::overlap::any_output_overlaps(inputs, outputs) {
+            return Err(KernelError::invalid(
+                "out",
+                "memory that does not overlap an input or another output",
+                "an overlapping view",
+            ));
         }
         Ok(())
     }

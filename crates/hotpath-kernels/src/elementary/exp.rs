@@ -68,14 +68,8 @@ pub fn exp(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::exp;
+    use crate::elementary::ulps;
     use proptest::prelude::*;
-
-    fn ulps(a: f64, b: f64) -> u64 {
-        if a == b {
-            return 0;
-        }
-        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
-    }
 
     #[test]
     fn special_values() {

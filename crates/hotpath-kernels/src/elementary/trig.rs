@@ -73,14 +73,8 @@ pub(crate) fn asin_unit(s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::{PIO2_HI, asin_unit, sin_poly};
+    use crate::elementary::ulps;
     use proptest::prelude::*;
-
-    fn ulps(a: f64, b: f64) -> u64 {
-        if a == b {
-            return 0;
-        }
-        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
-    }
 
     #[test]
     fn exact_points() {
