@@ -131,6 +131,24 @@ export class RiskModel {
    * ```
    */
   score(features: NumericVector): number {
+    // Two small methods rather than one: with both kinds of input in one process, one body holding
+    // both paths was optimized for neither (a Float64Array call took 42 ns instead of 25).
+    return Array.isArray(features) ? this.#scoreArray(features) : this.#scoreTyped(features)
+  }
+
+  #scoreArray(features: readonly number[]): number {
+    try {
+      const weights = this.scoreWeights
+      const d = weights.length
+      if (features.length !== d) throw lengthError('features', d, features.length)
+      // Type checks and scoring in one pass over the array.
+      return scoreArrayRow(features, weights, this.scoreThreshold, 'features')
+    } catch (error) {
+      throw coded(error)
+    }
+  }
+
+  #scoreTyped(features: NumericVector): number {
     try {
       const weights = this.scoreWeights
       const d = weights.length
@@ -147,10 +165,7 @@ export class RiskModel {
         if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
         return scoreRow(features, 0, weights, this.scoreThreshold)
       }
-      if (!Array.isArray(features)) throw invalidType('features', 'an instance of Array, Float64Array or Float32Array', features)
-      if (features.length !== d) throw lengthError('features', d, features.length)
-      // Type checks and scoring in one pass over the array.
-      return scoreArrayRow(features, weights, this.scoreThreshold, 'features')
+      throw invalidType('features', 'an instance of Array, Float64Array or Float32Array', features)
     } catch (error) {
       throw coded(error)
     }
