@@ -133,42 +133,39 @@ export class RiskModel {
   score(features: NumericVector): number {
     // Two small methods rather than one: with both kinds of input in one process, one body holding
     // both paths was optimized for neither (a Float64Array call took 42 ns instead of 25).
-    return Array.isArray(features) ? this.#scoreArray(features) : this.#scoreTyped(features)
+    try {
+      return Array.isArray(features) ? this.#scoreArray(features) : this.#scoreTyped(features)
+    } catch (error) {
+      // Array.isArray itself throws for a revoked proxy.
+      throw coded(error)
+    }
   }
 
   #scoreArray(features: readonly number[]): number {
-    try {
-      const weights = this.scoreWeights
-      const d = weights.length
-      if (features.length !== d) throw lengthError('features', d, features.length)
-      // Type checks and scoring in one pass over the array.
-      return scoreArrayRow(features, weights, this.scoreThreshold, 'features')
-    } catch (error) {
-      throw coded(error)
-    }
+    const weights = this.scoreWeights
+    const d = weights.length
+    if (features.length !== d) throw lengthError('features', d, features.length)
+    // Type checks and scoring in one pass over the array.
+    return scoreArrayRow(features, weights, this.scoreThreshold, 'features')
   }
 
   #scoreTyped(features: NumericVector): number {
-    try {
-      const weights = this.scoreWeights
-      const d = weights.length
-      // instanceof first (cheap, the common case); isView rules out proxies and prototype-borrowers;
-      // isFloatArray admits arrays from other realms.
-      if (((features instanceof Float64Array || features instanceof Float32Array) && ArrayBuffer.isView(features)) || isFloatArray(features)) {
-        // Not `length`, which a subclass getter or an own property can fake: indexed elements
-        // cannot be, so the real length is d exactly when element d - 1 exists and element d does
-        // not (two loads, cheaper than asking the engine for the length).
-        if (features[d] !== undefined || features[d - 1] === undefined) {
-          assertAttached(features, 'features')
-          throw lengthError('features', d, lengthOf(features))
-        }
-        if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
-        return scoreRow(features, 0, weights, this.scoreThreshold)
+    const weights = this.scoreWeights
+    const d = weights.length
+    // instanceof first (cheap, the common case); isView rules out proxies and prototype-borrowers;
+    // isFloatArray admits arrays from other realms.
+    if (((features instanceof Float64Array || features instanceof Float32Array) && ArrayBuffer.isView(features)) || isFloatArray(features)) {
+      // Not `length`, which a subclass getter or an own property can fake: indexed elements
+      // cannot be, so the real length is d exactly when element d - 1 exists and element d does
+      // not (two loads, cheaper than asking the engine for the length).
+      if (features[d] !== undefined || features[d - 1] === undefined) {
+        assertAttached(features, 'features')
+        throw lengthError('features', d, lengthOf(features))
       }
-      throw invalidType('features', 'an instance of Array, Float64Array or Float32Array', features)
-    } catch (error) {
-      throw coded(error)
+      if (d >= SINGLE_NATIVE_MIN_FEATURES) return this.#engine.scoreOne(features)
+      return scoreRow(features, 0, weights, this.scoreThreshold)
     }
+    throw invalidType('features', 'an instance of Array, Float64Array or Float32Array', features)
   }
 
   /**

@@ -8,10 +8,10 @@
 //! `#[napi]`. Each entry point validates its arguments itself (the facade checks them first, but a
 //! direct caller must not be able to crash the process) and contains panics.
 use crate::raw::{
-    Callback, Failure, RawValue, check, check_internal, entry, status_error, typed_view,
+    Callback, Failure, RawValue, check, check_internal, create_number, entry, overlapping,
+    status_error, typed_view, undefined,
 };
 use crate::score::NativeRiskModel;
-use hotpath_kernels::KernelError;
 use hotpath_kernels::score::{RiskModel, Sample};
 use napi::{Env, Result, sys};
 use napi_derive::napi;
@@ -77,12 +77,7 @@ unsafe fn score_batch<T: Sample>(
                 "Float64Array",
             )?;
             if rows.overlaps(&out) {
-                return Err(KernelError::invalid(
-                    "out",
-                    "memory that does not overlap \"rows\"",
-                    "an overlapping view",
-                )
-                .into());
+                return Err(overlapping("out", "rows"));
             }
             // Disjoint (checked above) and alive until the callback returns (see typed_view).
             let (rows, out) = (rows.as_slice(), out.as_mut_slice());
@@ -93,12 +88,7 @@ unsafe fn score_batch<T: Sample>(
             )?;
             let threads = crate::tasks::sync_threads(single_thread);
             model.score_batch(rows, out, threads, hotpath_kernels::AbortFlag::never())?;
-            let mut undefined = ptr::null_mut();
-            check_internal(
-                sys::napi_get_undefined(env, &mut undefined),
-                "create the result",
-            )?;
-            Ok(undefined)
+            undefined(env)
         }
     })
 }
@@ -120,12 +110,7 @@ unsafe fn score_one<T: Sample>(
             let features =
                 typed_view::<T>(env, features, features_type, "features", type_name)?.as_slice();
             let score = model.score(features)?;
-            let mut result = ptr::null_mut();
-            check_internal(
-                sys::napi_create_double(env, score, &mut result),
-                "create the result",
-            )?;
-            Ok(result)
+            create_number(env, score)
         }
     })
 }

@@ -59,6 +59,16 @@ impl From<KernelError> for Failure {
     }
 }
 
+/// `name` shares memory with `other`: a kernel must never read what it writes.
+pub fn overlapping(name: &'static str, other: &str) -> Failure {
+    KernelError::invalid(
+        name,
+        format!("memory that does not overlap \"{other}\""),
+        "an overlapping view",
+    )
+    .into()
+}
+
 /// An argument read by N-API: failing means the value was not of the type the call asked for.
 pub fn check(status: sys::napi_status, what: &str) -> std::result::Result<(), Failure> {
     if status == sys::Status::napi_ok {

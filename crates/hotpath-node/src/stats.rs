@@ -6,13 +6,12 @@
 //! (see `fast.rs`): a `#[napi]` function with a typed-array argument costs 0.4-0.9 us of glue,
 //! more than the kernel needs for a 4,096-value flush of the `add()` buffer.
 use crate::error::{Code, guard};
-use crate::raw::{Callback, Failure, RawValue, check_internal, entry, typed_view};
+use crate::raw::{Callback, RawValue, arguments, create_number, entry, overlapping, typed_view};
 use hotpath_kernels::score::{Sample, Threads};
 use hotpath_kernels::stats::{Moments, MomentsParts};
 use napi::{Env, Result, sys};
 use napi_derive::napi;
 use std::ffi::CStr;
-use std::ptr;
 
 /// Number of values `moments*` writes to `out`.
 const STATE_LEN: usize = 7;
@@ -33,39 +32,17 @@ unsafe fn moments<T: Sample>(
         // SAFETY (whole block): every call works on this callback's own arguments, whose memory
         // stays valid and unchanged until the callback returns (see `typed_view`).
         unsafe {
-            let mut argc = 2;
-            let mut argv = [ptr::null_mut(); 2];
-            check_internal(
-                sys::napi_get_cb_info(
-                    env,
-                    info,
-                    &mut argc,
-                    argv.as_mut_ptr(),
-                    ptr::null_mut(),
-                    ptr::null_mut(),
-                ),
-                "read the call's arguments",
-            )?;
-            if argc < 2 {
-                return Err(Failure::type_error(format!(
-                    "Expected 2 arguments, received {argc}"
-                )));
-            }
-            let values = typed_view::<T>(env, argv[0], values_type, "values", type_name)?;
+            let [values, out] = arguments::<2>(env, info)?;
+            let values = typed_view::<T>(env, values, values_type, "values", type_name)?;
             let out = typed_view::<f64>(
                 env,
-                argv[1],
+                out,
                 sys::TypedarrayType::float64_array,
                 "out",
                 "Float64Array",
             )?;
             if values.overlaps(&out) {
-                return Err(hotpath_kernels::KernelError::invalid(
-                    "out",
-                    "memory that does not overlap \"values\"",
-                    "an overlapping view",
-                )
-                .into());
+                return Err(overlapping("out", "values"));
             }
             let (values, out) = (values.as_slice(), out.as_mut_slice());
             if out.len() < STATE_LEN {
@@ -93,12 +70,7 @@ unsafe fn moments<T: Sample>(
                 }
                 Err(bad) => bad.index as f64,
             };
-            let mut value = ptr::null_mut();
-            check_internal(
-                sys::napi_create_double(env, result, &mut value),
-                "create the result",
-            )?;
-            Ok(value)
+            create_number(env, result)
         }
     })
 }

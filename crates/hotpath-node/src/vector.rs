@@ -9,7 +9,7 @@ use crate::cancel::CancelToken;
 use crate::error::{Code, guard_task, task_error};
 use crate::raw::{
     Callback, Failure, FloatView, RawValue, arguments, create_number, entry, float_view, number,
-    undefined,
+    overlapping, undefined,
 };
 use crate::tasks::{ActiveTask, sync_threads};
 use hotpath_kernels::pool::Threads;
@@ -23,15 +23,6 @@ fn mixed_types(name: &str) -> Failure {
     Failure::type_error(format!(
         "The \"{name}\" argument must have the same element type as \"x\" (both Float64Array or both Float32Array)"
     ))
-}
-
-fn overlapping(name: &'static str, other: &str) -> Failure {
-    KernelError::invalid(
-        name,
-        format!("memory that does not overlap \"{other}\""),
-        "an overlapping view",
-    )
-    .into()
 }
 
 type UnaryKernel<T> = fn(&[T], Threads, &AbortFlag) -> std::result::Result<f64, KernelError>;
