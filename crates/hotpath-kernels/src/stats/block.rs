@@ -6,7 +6,6 @@
 use super::{BLOCK, Moments, neumaier};
 use crate::score::Sample;
 use crate::simd::SimdLevel;
-use std::any::TypeId;
 
 const LANES: usize = 8;
 
@@ -80,7 +79,8 @@ impl Lanes for Portable {
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{LANES, Lanes, Sample, TypeId};
+    use super::{LANES, Lanes, Sample};
+    use std::any::TypeId;
     use std::arch::x86_64::*;
 
     /// Two AVX registers of four lanes.
