@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expectOrdered, tol } from './data.js'
-import { reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
+import { BASELINE_SIMD, reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
 import type { ChildResult } from '../helpers/runtime.js'
 
 interface Plain {
@@ -86,7 +86,7 @@ describe('geo: HOTPATH_NATIVE=fallback and every native configuration agree', ()
   it('SIMD level and thread count do not change the bits (HOTPATH_SIMD=baseline with 1 thread, HOTPATH_SIMD=avx2)', () => {
     const native = parse(runs.native).results
     const baseline = parse(runs.baseline)
-    expect(baseline.simd).toBe('baseline')
+    expect(baseline.simd).toBe(BASELINE_SIMD)
     expect(baseline.threads).toBe(1)
     expect(baseline.results).toEqual(native)
     expect(parse(runs.avx2).results).toEqual(native)

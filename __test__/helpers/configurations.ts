@@ -69,3 +69,6 @@ export function useEveryConfiguration(fixtureName: string, timeoutMs: number): (
     return runs
   }
 }
+
+/** What `runtimeInfo().simd` says under HOTPATH_SIMD=baseline: arm64's baseline is NEON. */
+export const BASELINE_SIMD = process.arch === 'arm64' ? 'neon' : 'baseline'

@@ -6,7 +6,7 @@
  * iterable calls on a fixed set of images and kernels) and reports a SHA-256 of every result.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
+import { BASELINE_SIMD, reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
 import type { ChildResult } from '../helpers/runtime.js'
 
 interface Report {
@@ -58,11 +58,11 @@ describe('image: HOTPATH_NATIVE=fallback and every native configuration give the
   it('SIMD level and thread count do not change the bits (HOTPATH_SIMD=baseline with 1 thread, HOTPATH_SIMD=avx2)', () => {
     const native = parse(runs.native).results
     const baseline = parse(runs.baseline)
-    expect(baseline.simd).toBe('baseline')
+    expect(baseline.simd).toBe(BASELINE_SIMD)
     expect(baseline.threads).toBe(1)
     expect(baseline.results).toEqual(native)
     const avx2 = parse(runs.avx2)
-    expect(['avx2', 'baseline']).toContain(avx2.simd) // avx2 where the CPU has it
+    expect(['avx2', BASELINE_SIMD]).toContain(avx2.simd) // avx2 where the CPU has it
     expect(avx2.results).toEqual(native)
   })
 })

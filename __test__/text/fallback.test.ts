@@ -5,7 +5,7 @@
  * __test__/fixtures/text-fallback.mjs in a child process (see helpers/configurations.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
+import { BASELINE_SIMD, reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
 import type { ChildResult } from '../helpers/runtime.js'
 
 interface Report {
@@ -63,7 +63,7 @@ describe('text: HOTPATH_NATIVE=fallback and every native configuration agree', (
   it('SIMD level and thread count change nothing (HOTPATH_SIMD=baseline with 1 thread, HOTPATH_SIMD=avx2)', () => {
     const native = report('native').results
     const baseline = report('baseline')
-    expect(baseline.simd).toBe('baseline')
+    expect(baseline.simd).toBe(BASELINE_SIMD)
     expect(baseline.threads).toBe(1)
     expect(baseline.results).toEqual(native)
     expect(report('avx2').results).toEqual(native)

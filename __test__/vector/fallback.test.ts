@@ -5,7 +5,7 @@
  * runs a copy of dist/ with no binding/ next to it (as when the platform package is missing).
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
+import { BASELINE_SIMD, reportOf, useEveryConfiguration, type Configuration } from '../helpers/configurations.js'
 import type { ChildResult } from '../helpers/runtime.js'
 
 interface Report {
@@ -45,11 +45,11 @@ describe('HOTPATH_NATIVE=fallback and every native configuration give the same b
   it('SIMD level and thread count do not change the bits (HOTPATH_SIMD=baseline with 1 thread, HOTPATH_SIMD=avx2)', () => {
     const native = parse(runs.native).results
     const baseline = parse(runs.baseline)
-    expect(baseline.simd).toBe('baseline')
+    expect(baseline.simd).toBe(BASELINE_SIMD)
     expect(baseline.threads).toBe(1)
     expect(baseline.results).toEqual(native)
     const avx2 = parse(runs.avx2)
-    expect(['avx2', 'baseline']).toContain(avx2.simd) // avx2 where the CPU has it
+    expect(['avx2', BASELINE_SIMD]).toContain(avx2.simd) // avx2 where the CPU has it
     expect(avx2.results).toEqual(native)
   })
 })

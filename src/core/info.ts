@@ -4,7 +4,7 @@ import { backend, detectPlatform, native, type PlatformInfo } from './native.js'
 export interface RuntimeInfo {
   /** `'native'`, or `'fallback'` when HOTPATH_NATIVE=fallback replaced a missing binary. */
   backend: 'native' | 'fallback'
-  /** SIMD level chosen at run time (`'avx512'`, `'avx2'`, `'baseline'`), or `'none'` on the fallback. */
+  /** SIMD level chosen at run time (`'avx512'`, `'avx2'`, `'baseline'` on x86-64; `'neon'` on arm64), or `'none'` on the fallback. */
   simd: string
   /** Threads in hotpath's pool (HOTPATH_THREADS, default: available cores); 1 on the fallback. */
   threads: number

@@ -15,6 +15,9 @@ pub enum SimdLevel {
 impl SimdLevel {
     pub fn name(self) -> &'static str {
         match self {
+            // Advanced SIMD (NEON) is part of every aarch64 CPU and of the baseline target, so the
+            // portable bodies are compiled to NEON there: the name says which instructions run.
+            Self::Baseline if cfg!(target_arch = "aarch64") => "neon",
             Self::Baseline => "baseline",
             Self::Avx2 => "avx2",
             Self::Avx512 => "avx512",
@@ -53,7 +56,7 @@ impl SimdLevel {
                 .max()
                 .unwrap_or(Self::Baseline);
             match std::env::var("HOTPATH_SIMD").ok().as_deref().map(str::trim) {
-                Some("baseline") => Self::Baseline,
+                Some("baseline" | "neon") => Self::Baseline,
                 Some("avx2") => best.min(Self::Avx2),
                 _ => best,
             }

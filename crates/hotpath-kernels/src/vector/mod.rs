@@ -8,6 +8,8 @@
 //! in f64, rounded once to the element type), so results equal a JS loop's bit for bit.
 pub mod compensated;
 mod elementwise;
+#[cfg(target_arch = "aarch64")]
+mod simd_neon;
 #[cfg(target_arch = "x86_64")]
 mod simd_x86;
 
@@ -39,6 +41,13 @@ pub trait Element: Copy + Send + Sync + 'static {
     /// AVX must be available and 4 elements readable at `ptr`.
     #[cfg(target_arch = "x86_64")]
     unsafe fn load4(ptr: *const Self) -> std::arch::x86_64::__m256d;
+
+    /// Loads 2 elements as f64 lanes.
+    ///
+    /// # Safety
+    /// 2 elements must be readable at `ptr` (NEON is part of every aarch64 CPU).
+    #[cfg(target_arch = "aarch64")]
+    unsafe fn load2(ptr: *const Self) -> std::arch::aarch64::float64x2_t;
 }
 
 impl Element for f64 {
@@ -62,6 +71,12 @@ impl Element for f64 {
     unsafe fn load4(ptr: *const Self) -> std::arch::x86_64::__m256d {
         // SAFETY: the caller guarantees AVX and 4 readable elements.
         unsafe { std::arch::x86_64::_mm256_loadu_pd(ptr) }
+    }
+    #[cfg(target_arch = "aarch64")]
+    #[inline(always)]
+    unsafe fn load2(ptr: *const Self) -> std::arch::aarch64::float64x2_t {
+        // SAFETY: the caller guarantees 2 readable elements.
+        unsafe { std::arch::aarch64::vld1q_f64(ptr) }
     }
 }
 
@@ -88,6 +103,13 @@ impl Element for f32 {
         use std::arch::x86_64::{_mm_loadu_ps, _mm256_cvtps_pd};
         // SAFETY: the caller guarantees AVX and 4 readable elements.
         unsafe { _mm256_cvtps_pd(_mm_loadu_ps(ptr)) }
+    }
+    #[cfg(target_arch = "aarch64")]
+    #[inline(always)]
+    unsafe fn load2(ptr: *const Self) -> std::arch::aarch64::float64x2_t {
+        use std::arch::aarch64::{vcvt_f64_f32, vld1_f32};
+        // SAFETY: the caller guarantees 2 readable elements.
+        unsafe { vcvt_f64_f32(vld1_f32(ptr)) }
     }
 }
 
@@ -129,6 +151,9 @@ fn block_partial<T: Element>(level: SimdLevel, terms: Terms, x: &[T], y: &[T]) -
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `supported()` confirmed AVX2 and FMA on this CPU.
         SimdLevel::Avx2 => unsafe { simd_x86::block_avx2(terms, x, y) },
+        #[cfg(target_arch = "aarch64")]
+        _ => simd_neon::block_neon(terms, x, y),
+        #[cfg(not(target_arch = "aarch64"))]
         _ => compensated::block::<T, false>(terms, x, y),
     }
 }

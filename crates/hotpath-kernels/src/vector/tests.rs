@@ -300,3 +300,23 @@ fn dekker_matches_the_fma_even_for_factors_beyond_the_split_range() {
         );
     }
 }
+
+#[cfg(target_arch = "aarch64")]
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn neon_gives_the_portable_bits(x in values(2 * LANES + 5), seed in any::<u64>()) {
+        let y: Vec<f64> = x.iter().enumerate().map(|(i, v)| v * 0.25 - (i as u64 ^ seed) as f64 * 1e-3).collect();
+        let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let y32: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+        for terms in [Terms::Values, Terms::Products, Terms::SquaredDifferences] {
+            let neon = simd_neon::block_neon(terms, &x, &y);
+            let portable = compensated::block::<f64, false>(terms, &x, &y);
+            prop_assert_eq!(neon, portable, "{:?}", terms);
+            let neon = simd_neon::block_neon(terms, &x32, &y32);
+            let portable = compensated::block::<f32, false>(terms, &x32, &y32);
+            prop_assert_eq!(neon, portable, "f32 {:?}", terms);
+        }
+    }
+}
