@@ -323,7 +323,10 @@ proptest! {
             all
         });
         assert_matches_oracle(&blocks_only, &values, 1.0)?;
+        // Merges of kernel parts stay within a few ulp of one pass; Welford's running mean drifts
+        // by up to about one rounding per value, so parts of it are held to n ulp, as above.
         let scale = values.iter().fold(0.0f64, |a, x| a.max(x.abs()));
-        prop_assert!((merged.mean() - sequential.mean()).abs() <= 8.0 * f64::EPSILON * scale);
+        prop_assert!((blocks_only.mean() - sequential.mean()).abs() <= 8.0 * f64::EPSILON * scale);
+        prop_assert!((merged.mean() - sequential.mean()).abs() <= values.len() as f64 * f64::EPSILON * scale);
     }
 }
