@@ -13,6 +13,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { dirname, join, resolve } from 'node:path'
+// mulberry32, the test suite's one PRNG: integer arithmetic and one exact division, so the same
+// floats on every platform.
+import { prng } from '../__test__/helpers/prng.mjs'
 
 const args = process.argv.slice(2)
 const root = resolve(args.includes('--package') ? args[args.indexOf('--package') + 1] : join(dirname(fileURLToPath(import.meta.url)), '..'))
@@ -29,17 +32,6 @@ const ref = {
   geo: await load('geo/reference.js'),
 }
 
-/** mulberry32: the same floats on every platform (integer arithmetic, one exact division). */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const uniform = (Type, n, seed, lo = -1, hi = 1) => {
   const r = prng(seed)
   const a = new Type(n)

@@ -82,11 +82,12 @@ arm_node -e 'console.log(`node ${process.version} ${process.platform}-${process.
 step "package as installed on arm64"
 [ -f dist/index.js ] || npm run build:ts
 pkg=$work/package
-rm -rf "$pkg" && mkdir -p "$pkg/binding" "$pkg/scripts" "$pkg/__test__/fixtures"
+rm -rf "$pkg" && mkdir -p "$pkg/binding" "$pkg/scripts" "$pkg/__test__/fixtures" "$pkg/__test__/helpers"
 cp -r dist package.json "$pkg/"
 cp binding/index.js binding/index.d.ts "$pkg/binding/"
 cp scripts/platform-check.mjs "$pkg/scripts/"
 cp __test__/fixtures/platform-golden.json "$pkg/__test__/fixtures/"
+cp __test__/helpers/prng.mjs "$pkg/__test__/helpers/"
 
 step "the load error without an arm64 binary"
 out=$(arm_node --input-type=module -e "import('$pkg/dist/index.js').then(() => console.log('loaded'), (e) => console.log(e.name, e.message))")

@@ -35,7 +35,6 @@ export interface BenchCommandOptions {
   report?: string
 }
 
-
 /** The machine the numbers belong to. */
 function machine(): Record<string, string | number> {
   const info = runtimeInfo()
@@ -50,7 +49,7 @@ function machine(): Record<string, string | number> {
   }
 }
 
-export function formatTime(ms: number): string {
+function formatTime(ms: number): string {
   if (ms < 1e-3) return `${(ms * 1e6).toFixed(1)} ns`
   if (ms < 1) return `${(ms * 1e3).toFixed(2)} µs`
   return `${ms.toFixed(2)} ms`
@@ -99,7 +98,7 @@ function baselineLegend(rows: SuiteRow[]): string {
   return roles.size === 1 ? `ratios: vs the ${[...roles][0]} row of each case, higher is faster` : `ratios: vs the first row of each case (${names.join('; ')}), higher is faster`
 }
 
-export function suiteTables(report: SuiteReport): string {
+function suiteTables(report: SuiteReport): string {
   const out: string[] = []
   if (report.readBandwidth && report.readBandwidth.length > 0) {
     const probes = [...report.readBandwidth].sort((x, y) => x.bytes - y.bytes).map((p) => `${p.gbPerSec.toFixed(1)} GB/s over ${(p.bytes / 1e6).toFixed(0)} MB`).join(', ')
@@ -162,7 +161,7 @@ export async function runBenchCommand(options: BenchCommandOptions): Promise<voi
   }
 }
 
-export function scoreTables(results: BenchResult[], features: number): string {
+function scoreTables(results: BenchResult[], features: number): string {
   return [
     scoreTable(results.filter((r) => r.section === 'single call'), `Risk score: one call (${features} features)`, 'single'),
     scoreTable(results.filter((r) => r.section === 'dispatch'), 'Risk score: dispatch thresholds (single calls by width; tiny batches)', 'dispatch'),
