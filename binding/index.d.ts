@@ -9,13 +9,27 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Cancels the native tasks it was passed to. Created by the facade for each async call. */
+/**
+ * Cancels the native tasks it was passed to, and carries their progress to JavaScript. Created
+ * by the facade for each async call.
+ */
 export declare class CancelToken {
   constructor()
   /** Asks every task holding this token to stop at its next chunk boundary. */
   cancel(): void
   /** Whether `cancel()` was called. */
   get cancelled(): boolean
+  /**
+   * Calls `callback(done, total)` on the JS thread, from the kernel threads, at most every
+   * `intervalMs` while tasks holding this token run. Only the first call on a token counts.
+   */
+  watchProgress(callback: (arg0: number, arg1: number) => void, intervalMs: number): void
+  /**
+   * Units of work done and announced so far by the tasks holding this token (both 0 when
+   * nobody watches): the facade's last progress call, made once the task has settled.
+   */
+  get progressDone(): number
+  get progressTotal(): number
 }
 
 /**
@@ -50,6 +64,24 @@ export declare class NativeGeoIndex {
   nearestBatchAsync(queryLats: Float64Array, queryLons: Float64Array, k: number, cancel: CancelToken): Promise<GeoNeighbors>
   /** `within` on a libuv worker thread; `cancel` stops it before or after the search. */
   withinAsync(lat: number, lon: number, radiusKm: number, cancel: CancelToken): Promise<GeoNeighbors>
+}
+
+/** A block of native memory and the ArrayBuffer over it. */
+export declare class NativeMemory {
+  /**
+   * The ArrayBuffer over the block (once: a second call is an error, so exactly one
+   * ArrayBuffer ever owns the block and detaching it hides the memory from every view).
+   */
+  arrayBuffer(): ArrayBuffer
+  /**
+   * Detaches `arrayBuffer` (which must be this block's) so no view reaches the memory, and
+   * gives up the ArrayBuffer's claim: the block is freed now, or when the last async task
+   * using it ends. A second call does nothing.
+   */
+  release(arrayBuffer: ArrayBuffer): void
+  get byteLength(): number
+  /** The block's address modulo 64 (always 0): lets tests check the alignment promise. */
+  get alignmentOffset(): number
 }
 
 /** A copy of rows taken on the JS thread, waiting to be scored by `scoreBatchPreparedAsync`. */
@@ -88,6 +120,14 @@ export declare class NativeRiskModel {
   scoreBatchF64PinnedAsync(rows: Float64Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
   /** `scoreBatchF64PinnedAsync` for Float32Array rows. */
   scoreBatchF32PinnedAsync(rows: Float32Array, singleThread: boolean, cancel: CancelToken): Promise<Float64Array>
+  /**
+   * `scoreBatchF64PinnedAsync` that writes the scores into `out` in place instead of a new
+   * array: for an `out` JavaScript cannot detach either (a NativeBuffer's or shared memory),
+   * not overlapping `rows` (the facade checks). Resolves to undefined.
+   */
+  scoreBatchF64PinnedIntoAsync(rows: Float64Array, out: Float64Array, singleThread: boolean, cancel: CancelToken): Promise<void>
+  /** `scoreBatchF64PinnedIntoAsync` for Float32Array rows. */
+  scoreBatchF32PinnedIntoAsync(rows: Float32Array, out: Float64Array, singleThread: boolean, cancel: CancelToken): Promise<void>
 }
 
 /** A tokenizer: immutable options, shared cheaply with async tasks. */
@@ -245,6 +285,15 @@ export declare function integerPrimesAsync(limit: number, cancel: CancelToken): 
 export declare function integerSumOfSquares(n: bigint): bigint
 
 /**
+ * Allocates `byteLength` bytes (zero-filled if `zeroed`); `null` when the system cannot. `stack`
+ * is kept to name the allocation if it is garbage-collected without `release`.
+ */
+export declare function memoryAllocate(byteLength: number, zeroed: boolean, stack?: string | undefined | null): NativeMemory | null
+
+/** Counters of every NativeBuffer block in this process (all workers share them). */
+export declare function memoryStats(): NativeMemoryStats
+
+/**
  * Record `i`'s ids are `ids.subarray(offsets[i], offsets[i + 1])`. Declares the result's type;
  * the value is built by `encoded_object`.
  */
@@ -275,6 +324,15 @@ export interface NativeInfo {
   threads: number
   /** Version of the native crate. */
   version: string
+}
+
+export interface NativeMemoryStats {
+  nativeBytes: number
+  peakNativeBytes: number
+  liveBuffers: number
+  allocations: number
+  disposals: number
+  collected: number
 }
 
 /** Tokenizer options after the facade's validation and defaults. */

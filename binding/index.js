@@ -773,9 +773,10 @@ if (
   }
 }
 
-const { CancelToken, NativeGeoIndex, NativePreparedRows, NativeRiskModel, NativeTokenizer, NativeVocabulary, debugPanic, debugPanicAsync, debugPanicInPool, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, integerCountPrimes, integerCountPrimesAsync, integerFibonacci, integerFibonacciAsync, integerPrimes, integerPrimesAsync, integerSumOfSquares, nativeInfo, probeRead, scoreParseJsonRows, scoreParseJsonRowsAsync, scorePrepareRowsF32, scorePrepareRowsF64, statsFastCalls, statsMergeStates, vectorAsync, vectorFastCalls } = nativeBinding
+const { CancelToken, NativeGeoIndex, NativeMemory, NativePreparedRows, NativeRiskModel, NativeTokenizer, NativeVocabulary, debugPanic, debugPanicAsync, debugPanicInPool, geoHaversineMany, geoIndexBuildAsync, geoNearestK, imageConvolve, imageConvolveAsync, integerCountPrimes, integerCountPrimesAsync, integerFibonacci, integerFibonacciAsync, integerPrimes, integerPrimesAsync, integerSumOfSquares, memoryAllocate, memoryStats, nativeInfo, probeRead, scoreParseJsonRows, scoreParseJsonRowsAsync, scorePrepareRowsF32, scorePrepareRowsF64, statsFastCalls, statsMergeStates, vectorAsync, vectorFastCalls } = nativeBinding
 export { CancelToken }
 export { NativeGeoIndex }
+export { NativeMemory }
 export { NativePreparedRows }
 export { NativeRiskModel }
 export { NativeTokenizer }
@@ -795,6 +796,8 @@ export { integerFibonacciAsync }
 export { integerPrimes }
 export { integerPrimesAsync }
 export { integerSumOfSquares }
+export { memoryAllocate }
+export { memoryStats }
 export { nativeInfo }
 export { probeRead }
 export { scoreParseJsonRows }

@@ -28,8 +28,11 @@ export {
   IllegalConstructorError,
   InvalidArgTypeError,
   InvalidArgValueError,
+  InvalidStateError,
+  MemoryAllocationError,
   NativeLoadError,
   OutOfRangeError,
+  ProgressCallbackError,
 } from './core/errors.js'
 export {
   distancesFromOrigin,
@@ -67,6 +70,9 @@ export { EARTH_RADIUS_KM, GEO_SHORT_MAX_POINTS, GeoIndex, haversine, haversineMa
 export type { GeoAsyncOptions, GeoNearestOptions, GeoPoint, HaversineManyOptions, HaversineOptions, NearestBatchResult, NearestResult, NormalizeOptions } from './geo/index.js'
 export { Accumulator, accumulate } from './stats/index.js'
 export type { AccumulateItem, AccumulateOptions, AccumulatorJSON, NumericValues } from './stats/index.js'
+export { memoryStats, NATIVE_BUFFER_MAX_LENGTH, NativeBuffer } from './memory/index.js'
+export type { MemoryStats, NativeBufferArrays, NativeBufferOptions, NativeBufferType } from './memory/index.js'
+export type { Progress, ProgressOptions } from './core/progress.js'
 export { runtimeInfo } from './core/info.js'
 export type { RuntimeInfo } from './core/info.js'
 export {

@@ -34,6 +34,8 @@ describe('hotpath CLI', () => {
         'async',
         'async f32',
         'async, SharedArrayBuffer',
+        'native, all threads, NativeBuffer',
+        'async, NativeBuffer (in place)',
         'stream, reference (JS Transform)',
         'stream',
       ]),

@@ -155,7 +155,16 @@ describe('errors and info', () => {
     expectTypeOf(new HotpathInternalError('x').code).toEqualTypeOf<'ERR_HOTPATH_INTERNAL'>()
     expectTypeOf(new NativeLoadError('x').code).toEqualTypeOf<'ERR_HOTPATH_NATIVE_LOAD'>()
     expectTypeOf<ErrorCode>().toEqualTypeOf<
-      'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE' | 'ERR_OUT_OF_RANGE' | 'ABORT_ERR' | 'ERR_HOTPATH_INTERNAL' | 'ERR_HOTPATH_NATIVE_LOAD' | 'ERR_ILLEGAL_CONSTRUCTOR'
+      | 'ERR_INVALID_ARG_TYPE'
+      | 'ERR_INVALID_ARG_VALUE'
+      | 'ERR_OUT_OF_RANGE'
+      | 'ABORT_ERR'
+      | 'ERR_HOTPATH_INTERNAL'
+      | 'ERR_HOTPATH_NATIVE_LOAD'
+      | 'ERR_ILLEGAL_CONSTRUCTOR'
+      | 'ERR_INVALID_STATE'
+      | 'ERR_MEMORY_ALLOCATION_FAILED'
+      | 'ERR_HOTPATH_PROGRESS_CALLBACK'
     >()
     expectTypeOf(ErrorCode.INTERNAL).toEqualTypeOf<'ERR_HOTPATH_INTERNAL'>()
   })

@@ -9,6 +9,7 @@
 import { seededRandom } from './random.js'
 import { convolve, convolveBatch, convolveSeparable, gaussianBlur, gaussianBlurAsync, IMAGE_SMALL_MAX_TAPS } from '../image/index.js'
 import { backend } from '../core/native.js'
+import { NativeBuffer } from '../memory/index.js'
 import * as reference from '../image/reference.js'
 import { interleavedMedians, interleavedMediansAsync, sink } from './measure.js'
 import type { SuiteOptions, SuiteReport, SuiteRow, SuiteRatio } from './suite.js'
@@ -117,8 +118,15 @@ export async function runImageBench(options: SuiteOptions): Promise<SuiteReport>
       quick ? 3 : 10,
       { warm: 3, timed: 5 },
     )
+    const nativeIn = NativeBuffer.alloc('u8', rgb.data.length)
+    nativeIn.array.set(rgb.data)
+    const nativeOut = NativeBuffer.alloc('u8', rgb.data.length)
+    const nativeImage = { data: nativeIn.array, width: side, height: side, channels: 3 as const }
+    const nativeOutImage = { data: nativeOut.array, width: side, height: side, channels: 3 as const }
     const asyncTasks: Record<string, () => Promise<unknown>> = {
       gaussianBlurAsync: () => gaussianBlurAsync(rgb, { sigma: SIGMA, radius: RADIUS }),
+      gaussianBlurAsyncNative: () => gaussianBlurAsync(nativeImage, { sigma: SIGMA, radius: RADIUS }, { out: nativeOutImage }),
+      gaussianBlurNative: async () => gaussianBlur(nativeImage, { sigma: SIGMA, radius: RADIUS }, { out: nativeOutImage }),
     }
     if (sharp) {
       const raw = { raw: { width: side, height: side, channels: 3 as const } }
@@ -136,6 +144,10 @@ export async function runImageBench(options: SuiteOptions): Promise<SuiteReport>
     row('hotpath gaussianBlur', fast.gaussianBlur, 'into `out`')
     row('hotpath gaussianBlur, new output', fast.gaussianBlurNewOutput, 'allocates the result')
     row('hotpath gaussianBlurAsync', async.gaussianBlurAsync, 'input copied, off the event loop')
+    row('hotpath gaussianBlur, NativeBuffer', async.gaussianBlurNative, 'into a NativeBuffer `out`; timed with the async rows')
+    row('hotpath gaussianBlurAsync, NativeBuffer', async.gaussianBlurAsyncNative, 'read and written in place, off the event loop')
+    nativeIn.dispose()
+    nativeOut.dispose()
     if (async.sharpConvolve !== undefined) row('sharp convolve (same 5 x 5 kernel)', async.sharpConvolve, 'libvips; its own border handling')
     if (async.sharpBlur !== undefined) row('sharp blur(1)', async.sharpBlur, 'libvips gaussblur: integer approximation, its own kernel size')
     ratios.push({ label: 'gaussianBlur vs pure-TS separable reference', value: base / fast.gaussianBlur })

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises'
 import { native } from '../core/native.js'
 import { scoreRow, scoreRows } from '../score/reference.js'
 import { RiskModel } from '../score/index.js'
+import { NativeBuffer } from '../memory/index.js'
 import { interleavedMedians, interleavedMediansAsync, medians, sink } from './measure.js'
 
 export interface BenchResult {
@@ -200,6 +201,9 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
     const shared = new Float64Array(new SharedArrayBuffer(rows.byteLength))
     shared.set(rows)
     const out = new Float64Array(n)
+    const nativeRows = NativeBuffer.alloc('f64', rows.length)
+    nativeRows.array.set(rows)
+    const nativeOut = NativeBuffer.alloc('f64', n)
     const big = n * d >= 1e7
     const budget = { time: big ? 400 : 300, iterations: big ? 3 : 10 }
     const ms = await medians(
@@ -212,9 +216,13 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
         async: () => model.scoreBatchAsync(rows, { out }),
         'async f32': () => model.scoreBatchAsync(rows32, { out }),
         'async, SharedArrayBuffer': () => model.scoreBatchAsync(shared, { out }),
+        'native, all threads, NativeBuffer': () => model.scoreBatch(nativeRows.array, { out: nativeOut.array }),
+        'async, NativeBuffer (in place)': () => model.scoreBatchAsync(nativeRows.array, { out: nativeOut.array }),
       },
       budget,
     )
+    nativeRows.dispose()
+    nativeOut.dispose()
     const streamMs = await interleavedMediansAsync(
       {
         'stream, reference (JS Transform)': () => streamOnce(referenceStream(weights), rows, d),

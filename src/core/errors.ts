@@ -17,6 +17,12 @@ export const ErrorCode = {
   ABORTED: 'ABORT_ERR',
   /** A class that cannot be constructed with `new` was (`GeoIndex`: use `GeoIndex.build`) (`TypeError`). */
   ILLEGAL_CONSTRUCTOR: 'ERR_ILLEGAL_CONSTRUCTOR',
+  /** An object was used in a state that forbids it: a disposed `NativeBuffer` or a view of one (`Error`). */
+  INVALID_STATE: 'ERR_INVALID_STATE',
+  /** Native memory could not be allocated (`RangeError`), as in Node core. */
+  MEMORY_ALLOCATION_FAILED: 'ERR_MEMORY_ALLOCATION_FAILED',
+  /** An `onProgress` callback threw: the call stopped, `cause` is what it threw. */
+  PROGRESS_CALLBACK: 'ERR_HOTPATH_PROGRESS_CALLBACK',
   /** A bug inside hotpath's native code (for example a contained Rust panic). */
   INTERNAL: 'ERR_HOTPATH_INTERNAL',
   /** No native binary could be loaded for this platform. */
@@ -56,6 +62,24 @@ export class AbortError extends Error {
   constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
     super(message, options)
   }
+}
+
+/** An object used in a state that forbids it (a disposed `NativeBuffer`): `code === 'ERR_INVALID_STATE'`, as in Node core. */
+export class InvalidStateError extends Error {
+  readonly code = ErrorCode.INVALID_STATE
+  override name = 'Error'
+}
+
+/** The system refused an allocation: `code === 'ERR_MEMORY_ALLOCATION_FAILED'`. */
+export class MemoryAllocationError extends RangeError {
+  readonly code = ErrorCode.MEMORY_ALLOCATION_FAILED
+  override name = 'RangeError'
+}
+
+/** An `onProgress` callback threw and stopped the call: `cause` is what it threw. */
+export class ProgressCallbackError extends Error {
+  readonly code = ErrorCode.PROGRESS_CALLBACK
+  override name = 'ProgressCallbackError'
 }
 
 /** A failure inside native code that is hotpath's fault, not the caller's. Please report it. */

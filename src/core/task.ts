@@ -9,24 +9,30 @@ import { abortErrorFor, fromNative } from './errors.js'
 import { coded, rethrowCoded } from './guard.js'
 import { nativeTasks } from './semaphore.js'
 import { native } from './native.js'
+import type { ProgressWatch } from './progress.js'
 
 type CancelToken = InstanceType<NonNullable<typeof native>['CancelToken']>
 
-export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (token: CancelToken) => Promise<T>): Promise<T> {
+export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (token: CancelToken) => Promise<T>, progress?: ProgressWatch): Promise<T> {
   if (signal?.aborted) throw abortErrorFor(signal)
   const token = new native!.CancelToken()
+  progress?.attach(token)
   const unsubscribe = signal ? subscribeAbort(signal, () => token.cancel()) : undefined
+  let result: T
   try {
-    return await nativeTasks.run(() => {
+    result = await nativeTasks.run(() => {
       if (signal?.aborted) return Promise.reject(abortErrorFor(signal))
       return start(token)
     })
   } catch (error) {
+    progress?.throwIfFailed()
     if (signal?.aborted) throw abortErrorFor(signal)
     throw fromNative(error, signal)
   } finally {
     unsubscribe?.()
   }
+  progress?.complete(token)
+  return result
 }
 
 /**
@@ -43,8 +49,13 @@ export function rejecting<A extends unknown[], R>(body: (...args: A) => Promise<
   }
 }
 
-/** Runs work too small for a worker thread on this one, honouring an already-aborted signal. */
-export async function inline<T>(signal: AbortSignal | undefined, body: () => T): Promise<T> {
+/**
+ * Runs work too small for a worker thread on this one, honouring an already-aborted signal; its
+ * progress is the one last call, `units` of `units`.
+ */
+export async function inline<T>(signal: AbortSignal | undefined, body: () => T, progress?: ProgressWatch, units = 0): Promise<T> {
   if (signal?.aborted) throw abortErrorFor(signal)
-  return body()
+  const result = body()
+  progress?.complete(undefined, units)
+  return result
 }

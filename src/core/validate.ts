@@ -1,6 +1,7 @@
 /** Argument checks shared by every kernel's facade. Each throws the typed errors of `errors.ts`. */
 import { types } from 'node:util'
-import { invalidType, invalidValue, outOfRange } from './errors.js'
+import { InvalidStateError, invalidType, invalidValue, outOfRange } from './errors.js'
+import { ownerOf } from './owners.js'
 import { bufferOf, byteOffsetOf, lengthOf, lostMemory, typedArrayTag } from './intrinsics.js'
 
 export { lengthOf, typedArrayTag } from './intrinsics.js'
@@ -29,9 +30,17 @@ export function plainView<T extends FloatArray>(view: T): T {
   return new Plain(bufferOf(view) as ArrayBuffer, byteOffsetOf(view), lengthOf(view)) as T
 }
 
-/** Whether JavaScript can detach, transfer or shrink the memory behind `view`. */
+/**
+ * Whether JavaScript can detach, transfer or shrink the memory behind `view` while native code
+ * reads it: not a SharedArrayBuffer, and not a live `NativeBuffer` (Node copies external memory
+ * instead of transferring it, `dispose()` waits for the calls in flight, and the native task
+ * keeps the block alive besides). Async calls read the others' memory in place.
+ */
 export function isDetachable(view: ArrayBufferView): boolean {
-  return !types.isSharedArrayBuffer(bufferOf(view))
+  const buffer = bufferOf(view)
+  if (types.isSharedArrayBuffer(buffer)) return false
+  const owner = ownerOf(buffer)
+  return owner === undefined || owner.disposed
 }
 
 /** `undefined` becomes `{}`; anything but a plain object is a TypeError. */
@@ -118,16 +127,28 @@ export function booleanOption(value: unknown, name: string, fallback: boolean): 
  * length is 0 or does not match, so valid calls never pay for it.
  */
 export function assertAttached(view: ArrayBufferView, name: string): void {
+  // Disposed but not freed yet (an async call still holds it) counts as disposed: the caller gave it up.
+  if (ownerOf(bufferOf(view))?.disposed) throw disposedError(name, view)
   const lost = lostMemory(view)
   if (lost === 'detached') throw invalidValue(name, 'a typed array whose ArrayBuffer is not detached', `${describeView(view)} over a detached ArrayBuffer (transferred by postMessage, structuredClone or transfer())`)
   if (lost === 'out of bounds') throw invalidValue(name, 'a typed array within its ArrayBuffer', `${describeView(view)} out of bounds of its resized ArrayBuffer`)
 }
 
-/** `lengthOf(view)`, after making sure a length of 0 is a real empty array. */
+/**
+ * `lengthOf(view)`, after making sure a length of 0 is a real empty array and the memory is not
+ * a disposed NativeBuffer's (one whose free waits for a call still reads as attached). Cheaper
+ * than `assertAttached` for hot paths: only an empty view can be detached.
+ */
 export function attachedLength(view: ArrayBufferView, name: string): number {
   const length = lengthOf(view)
   if (length === 0) assertAttached(view, name)
+  else if (ownerOf(bufferOf(view))?.disposed) throw disposedError(name, view)
   return length
+}
+
+/** The error for a view of a disposed NativeBuffer passed as argument `name`. */
+export function disposedError(name: string, view: ArrayBufferView): InvalidStateError {
+  return new InvalidStateError(`The "${name}" argument is ${describeView(view)} over a NativeBuffer that was disposed; its memory is freed`)
 }
 
 function describeView(view: ArrayBufferView): string {

@@ -19,12 +19,13 @@
  * differ from `Math.sin`/`Math.asin` by rounding (about 1e-13 relative); `haversine` (one pair)
  * runs in JavaScript, where one call is cheaper than crossing into native code.
  */
+import { progressOption, type ProgressOptions, type ProgressWatch } from '../core/progress.js'
 import { coded } from '../core/guard.js'
 import { fromNative, invalidType, invalidValue, outOfRange, IllegalConstructorError } from '../core/errors.js'
 import { native, type NativeBinding } from '../core/native.js'
 import * as reference from './reference.js'
 import { inline, rejecting, runNativeTask } from '../core/task.js'
-import { abortSignal, assertAttached, assertNoOverlap, booleanOption, integerInRange, lengthOf, optionsObject, typedArrayTag } from '../core/validate.js'
+import { abortSignal, assertNoOverlap, attachedLength, booleanOption, integerInRange, optionsObject, typedArrayTag } from '../core/validate.js'
 
 export { EARTH_RADIUS_KM } from './reference.js'
 
@@ -70,7 +71,7 @@ export interface GeoNearestOptions extends NormalizeOptions {
   maxDistanceKm?: number
 }
 
-export interface GeoAsyncOptions {
+export interface GeoAsyncOptions extends ProgressOptions {
   /** Aborts the call before it starts or while it runs; the promise rejects with an AbortError. */
   signal?: AbortSignal
 }
@@ -168,9 +169,7 @@ interface PointSet {
  */
 function float64Length(value: unknown, name: string): number {
   if (typedArrayTag(value) !== 'Float64Array') throw invalidType(name, 'an instance of Float64Array', value)
-  const n = lengthOf(value as Float64Array)
-  if (n === 0) assertAttached(value as Float64Array, name)
-  return n
+  return attachedLength(value as Float64Array, name)
 }
 
 /**
@@ -537,15 +536,16 @@ export class GeoIndex {
     return rejecting(async () => {
       const opts = optionsObject(options)
       const signal = abortSignal(opts.signal)
+      const progress = progressOption(opts)
       const normalize = normalizeFlag(opts.normalize)
       // Checked here, on this thread: a task's failure would come too late to name the element.
       const queries = checkRanges(arrayPoints(queryLats, queryLons, 'queryLats', 'queryLons'), normalize)
       const kk = Math.min(kArgument(k), this.#size)
       const engine = this.#engine
-      if (!engine.native || queries.n * this.#size <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => this.nearestBatch(queries.lats, queries.lons, kk))
+      if (!engine.native || queries.n * this.#size <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => this.nearestBatch(queries.lats, queries.lons, kk), progress, queries.n)
       const index = engine.native
       // The binding copies the queries when the task starts (on this thread): a snapshot.
-      const result = await runNativeTask(signal, (token) => index.nearestBatchAsync(queries.lats, queries.lons, kk, token))
+      const result = await runNativeTask(signal, (token) => index.nearestBatchAsync(queries.lats, queries.lons, kk, token), progress)
       return { indices: result.indices, distances: result.distances, k: kk }
     })()
   }
@@ -568,18 +568,20 @@ export class GeoIndex {
 
 const buildAsync = rejecting(async (args: unknown[]): Promise<GeoIndex> => {
   let signal: AbortSignal | undefined
+  let progress: ProgressWatch | undefined
   let normalize = false
   const [unchecked] = pointArguments(args, (rest) => {
     const opts = optionsObject(rest[0] as (NormalizeOptions & GeoAsyncOptions) | undefined)
     signal = abortSignal(opts.signal)
+    progress = progressOption(opts)
     return (normalize = normalizeFlag(opts.normalize))
   })
   nonEmpty(unchecked, Array.isArray(args[0]))
   // Checked here, on this thread: a task's failure would come too late to name the element.
   const points = checkRanges(unchecked, normalize)
-  if (!geo || points.n <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => GeoIndex.build(points.lats, points.lons))
+  if (!geo || points.n <= ASYNC_INLINE_MAX_WORK) return inline(signal, () => GeoIndex.build(points.lats, points.lons), progress, points.n)
   const built = geo
   // The binding copies the coordinates when the task starts (on this thread): a snapshot.
-  const index = await runNativeTask(signal, (token) => built.geoIndexBuildAsync(points.lats, points.lons, token))
+  const index = await runNativeTask(signal, (token) => built.geoIndexBuildAsync(points.lats, points.lons, token), progress)
   return new GeoIndex(BUILD, { native: index, reference: null }, points.n)
 })

@@ -118,6 +118,7 @@ async function runAsync(images: readonly CheckedImage[], outputs: ImageSamples[]
   const work = images.reduce((sum, image) => sum + image.samples, 0) * taps(filter)
   if (!native || work < ASYNC_INLINE_MAX_TAPS) {
     runSync(images, outputs, filter, options, mask)
+    options.progress?.complete(undefined, images.reduce((rows, image) => rows + image.height, 0))
     return
   }
   // Sources are snapshots taken by this call. When the task starts now, the binding copies them
@@ -128,7 +129,7 @@ async function runAsync(images: readonly CheckedImage[], outputs: ImageSamples[]
   const copySources = startsNow && images.some((image) => isDetachable(image.data))
   const privateOutputs = fresh ? outputs : outputs.map((out, i) => (isDetachable(out) ? allocate(images[i].tag, images[i].samples) : out))
   const binding = native
-  await runNativeTask(signal, (token) => binding.imageConvolveAsync(sources, privateOutputs, shapes(images), nativeFilter(filter, options, mask), token, copySources))
+  await runNativeTask(signal, (token) => binding.imageConvolveAsync(sources, privateOutputs, shapes(images), nativeFilter(filter, options, mask), token, copySources), options.progress)
   privateOutputs.forEach((data, i) => {
     if (data !== outputs[i]) outputs[i].set(data)
   })

@@ -3,6 +3,7 @@
  * sharp's raw `{ data, info }`), kernels, options. Each throws the typed errors of `errors.ts`,
  * naming the argument, what was expected and what was received.
  */
+import { progressOption, type ProgressOptions, type ProgressWatch } from '../core/progress.js'
 import { invalidType, invalidValue, outOfRange, shownValue } from '../core/errors.js'
 import { bufferOf, byteOffsetOf } from '../core/intrinsics.js'
 import { gaussianWeights, type BorderMode, type ImageSamples, type RoundingMode } from './reference.js'
@@ -67,7 +68,7 @@ export interface ConvolveOptions<T extends ImageSamples = ImageSamples> {
   out?: ImageInput<T>
 }
 
-export interface ConvolveAsyncOptions<T extends ImageSamples = ImageSamples> extends ConvolveOptions<T> {
+export interface ConvolveAsyncOptions<T extends ImageSamples = ImageSamples> extends ConvolveOptions<T>, ProgressOptions {
   /** Aborts the call before it starts or while it runs; the promise rejects with an AbortError. */
   signal?: AbortSignal
 }
@@ -95,6 +96,8 @@ export interface CheckedOptions {
   rounding: RoundingMode
   channels: readonly number[] | undefined
   signal: AbortSignal | undefined
+  /** Progress in image rows filtered (of every image of the call). */
+  progress: ProgressWatch | undefined
 }
 
 export const MAX_KERNEL_SIZE = 63
@@ -247,7 +250,7 @@ export function checkOptions(value: unknown, name = 'options'): CheckedOptions &
   }
   const channels = options.channels
   if (channels !== undefined && !Array.isArray(channels)) throw invalidType(`${name}.channels`, 'an array of channel indices', channels)
-  return { border, rounding, channels, signal: abortSignal(options.signal, `${name}.signal`), out: options.out }
+  return { border, rounding, channels, signal: abortSignal(options.signal, `${name}.signal`), progress: progressOption(options, name), out: options.out }
 }
 
 /** The channel bit mask for an image of `count` channels: every channel when `channels` is omitted. */

@@ -88,7 +88,7 @@ export async function* convolveEach(source: ImageSource, kernel: FilterKernel, o
     }
     const signal = opts.signal
     // One listener for the whole iteration, not one per image: the signal is checked between images.
-    const perImage: CheckedOptions = { ...opts, signal: undefined }
+    const perImage: CheckedOptions = { ...opts, signal: undefined, progress: undefined }
     const inflight: Promise<Image>[] = []
     const input = puller<ImageInput>(source, signal)
     try {

@@ -8,6 +8,7 @@ import { coded } from '../core/guard.js'
 import { abortErrorFor, fromNative, invalidType, outOfRange } from '../core/errors.js'
 import { native } from '../core/native.js'
 import * as reference from './reference.js'
+import { progressOption, type ProgressOptions, type ProgressWatch } from '../core/progress.js'
 import { runNativeTask } from '../core/task.js'
 import { abortSignal, integerInRange, optionsObject } from '../core/validate.js'
 
@@ -21,7 +22,7 @@ export const PRIMES_MAX_LIMIT = 2 ** 32
 export const SUM_OF_SQUARES_MAX_BIGINT = 2n ** 64n - 1n
 
 /** Options of the async integer functions. */
-export interface IntegerAsyncOptions {
+export interface IntegerAsyncOptions extends ProgressOptions {
   /** Aborts the call before it starts or while it runs; the promise rejects with an AbortError. */
   signal?: AbortSignal
 }
@@ -121,11 +122,13 @@ export function fibonacci(n: number): bigint {
  */
 export async function fibonacciAsync(n: number, options?: IntegerAsyncOptions): Promise<bigint> {
   try {
-    const signal = abortSignal(optionsObject(options).signal)
+    const opts = optionsObject(options)
+    const signal = abortSignal(opts.signal)
+    const progress = progressOption(opts)
     fibonacciN(n)
     if (signal?.aborted) throw abortErrorFor(signal)
-    if (!native || n <= FIBONACCI_ASYNC_INLINE_MAX_N) return referenceAsync(() => fibonacci(n), signal, n > FIBONACCI_ASYNC_INLINE_MAX_N)
-    return runNativeTask(signal, (token) => native!.integerFibonacciAsync(n, token))
+    if (!native || n <= FIBONACCI_ASYNC_INLINE_MAX_N) return referenceAsync(() => fibonacci(n), signal, n > FIBONACCI_ASYNC_INLINE_MAX_N, progress, n)
+    return runNativeTask(signal, (token) => native!.integerFibonacciAsync(n, token), progress)
   } catch (error) {
     throw coded(error)
   }
@@ -171,11 +174,13 @@ export function primes(limit: number): Uint32Array {
  */
 export async function primesAsync(limit: number, options?: IntegerAsyncOptions): Promise<Uint32Array> {
   try {
-    const signal = abortSignal(optionsObject(options).signal)
+    const opts = optionsObject(options)
+    const signal = abortSignal(opts.signal)
+    const progress = progressOption(opts)
     sieveLimit(limit)
     if (signal?.aborted) throw abortErrorFor(signal)
-    if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => primes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-    return runNativeTask(signal, (token) => native!.integerPrimesAsync(limit, token))
+    if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => primes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT, progress, limit)
+    return runNativeTask(signal, (token) => native!.integerPrimesAsync(limit, token), progress)
   } catch (error) {
     throw coded(error)
   }
@@ -216,11 +221,13 @@ export function countPrimes(limit: number): number {
  */
 export async function countPrimesAsync(limit: number, options?: IntegerAsyncOptions): Promise<number> {
   try {
-    const signal = abortSignal(optionsObject(options).signal)
+    const opts = optionsObject(options)
+    const signal = abortSignal(opts.signal)
+    const progress = progressOption(opts)
     sieveLimit(limit)
     if (signal?.aborted) throw abortErrorFor(signal)
-    if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => countPrimes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT)
-    return runNativeTask(signal, (token) => native!.integerCountPrimesAsync(limit, token))
+    if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => countPrimes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT, progress, limit)
+    return runNativeTask(signal, (token) => native!.integerCountPrimesAsync(limit, token), progress)
   } catch (error) {
     throw coded(error)
   }
@@ -230,10 +237,12 @@ export async function countPrimesAsync(limit: number, options?: IntegerAsyncOpti
  * The async path for small inputs and for the fallback: computes on the calling thread. Long
  * fallback work first yields one turn of the event loop, so a caller can still abort it.
  */
-async function referenceAsync<T>(compute: () => T, signal: AbortSignal | undefined, yieldFirst: boolean): Promise<T> {
+async function referenceAsync<T>(compute: () => T, signal: AbortSignal | undefined, yieldFirst: boolean, progress: ProgressWatch | undefined, units: number): Promise<T> {
   if (yieldFirst) {
     await new Promise<void>((resolve) => setImmediate(resolve))
     if (signal?.aborted) throw abortErrorFor(signal)
   }
-  return compute()
+  const result = compute()
+  progress?.complete(undefined, units)
+  return result
 }

@@ -8,10 +8,13 @@ import { subscribeAbort } from '../core/abort.js'
 import { abortErrorFor, fromNative, invalidValue } from '../core/errors.js'
 import { nativeTasks } from '../core/semaphore.js'
 import { native, type NativeBinding } from '../core/native.js'
+import type { ProgressWatch } from '../core/progress.js'
+import { lengthOf } from '../core/intrinsics.js'
 import { scoreRow, scoreRows } from './reference.js'
 import { isDetachable, plainView, type FloatArray, type NumericVector } from '../core/validate.js'
 
 type NativeRiskModel = InstanceType<NativeBinding['NativeRiskModel']>
+type CancelToken = InstanceType<NativeBinding['CancelToken']>
 
 type FastCalls = ReturnType<NativeRiskModel['fastCalls']>
 
@@ -55,6 +58,8 @@ export interface AsyncRunOptions {
   signal: AbortSignal | undefined
   /** Rows only hotpath holds: JavaScript cannot detach them, so native code reads them in place. */
   privateRows: boolean
+  /** Progress in rows scored. */
+  progress?: ProgressWatch
 }
 
 export class ScoreEngine {
@@ -118,6 +123,22 @@ export class ScoreEngine {
    * result array itself.
    */
   async scoreMatrixAsync(input: FloatArray, out: Float64Array | undefined, options: AsyncRunOptions): Promise<Float64Array> {
+    const { progress } = options
+    if (!progress) return this.#scoreMatrixAsync(input, out, options, undefined)
+    const token = native ? new native.CancelToken() : undefined
+    if (token) progress.withTotal(lengthOf(input) / this.weights.length).attach(token)
+    let scores: Float64Array
+    try {
+      scores = await this.#scoreMatrixAsync(input, out, options, token)
+    } catch (error) {
+      progress.throwIfFailed()
+      throw error
+    }
+    progress.complete(token, lengthOf(input) / this.weights.length)
+    return scores
+  }
+
+  async #scoreMatrixAsync(input: FloatArray, out: Float64Array | undefined, options: AsyncRunOptions, watched: CancelToken | undefined): Promise<Float64Array> {
     const { parallel, signal } = options
     // Only the built-in view of the memory is trusted from here on (see plainView).
     const rows = plainView(input)
@@ -131,9 +152,22 @@ export class ScoreEngine {
       return result
     }
     const model = this.#native
-    const token = new native!.CancelToken()
+    const token = watched ?? new native!.CancelToken()
     const unsubscribe = signal ? subscribeAbort(signal, () => token.cancel()) : undefined
     const pinned = options.privateRows || !isDetachable(rows)
+    if (pinned && out !== undefined && !isDetachable(out)) {
+      // Both sides in memory nobody can detach (NativeBuffer, shared): scored in place, no copy.
+      const into = plainView(out)
+      try {
+        await nativeTasks.run(() => (types.isFloat64Array(rows) ? model.scoreBatchF64PinnedIntoAsync(rows, into, !parallel, token) : model.scoreBatchF32PinnedIntoAsync(rows as Float32Array, into, !parallel, token)))
+        if (signal?.aborted) throw abortErrorFor(signal)
+        return out
+      } catch (error) {
+        throw signal?.aborted ? abortErrorFor(signal) : fromNative(error, signal)
+      } finally {
+        unsubscribe?.()
+      }
+    }
     const chunkRows = pinned ? n : this.#chunkRows(rows)
     const start = (from: number): Promise<Float64Array> => {
       // A detached or resized input cannot be copied as asked: say so instead of scoring garbage.

@@ -1,7 +1,7 @@
 /** Argument checks and conversions specific to the risk score (shapes are in units of D features). */
 import { types } from 'node:util'
 import { invalidType, invalidValue } from '../core/errors.js'
-import { assertAttached, assertNoOverlap, integerInRange, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray, type NumericVector } from '../core/validate.js'
+import { assertAttached, assertNoOverlap, attachedLength, integerInRange, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray, type NumericVector } from '../core/validate.js'
 
 /** The most values an array of vectors may convert to: V8's limit for one typed array (2^32). */
 const MAX_MATRIX_VALUES = 2 ** 32
@@ -43,7 +43,7 @@ export function checkVector(vector: unknown, name: string, d: number, index?: nu
 /** `rows` as a row-major matrix: typed arrays as they are, arrays of vectors converted once. */
 export function toMatrix(rows: unknown, d: number): FloatArray {
   if (isFloatArray(rows)) {
-    if (lengthOf(rows) === 0) assertAttached(rows, 'rows')
+    attachedLength(rows, 'rows')
     // Subclasses and views with shadowed properties are read through the built-in accessors.
     const view = plainView(rows)
     if (view.length % d !== 0) {

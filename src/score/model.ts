@@ -4,6 +4,7 @@
  *
  *     score = 1 / (1 + exp(-sqrt(sum_i (f_i * w_i)^2) + t))
  */
+import { progressOption, type ProgressOptions } from '../core/progress.js'
 import { coded } from '../core/guard.js'
 import type { Transform } from 'node:stream'
 import { Coalescer } from '../core/coalescer.js'
@@ -52,7 +53,7 @@ export interface ScoreBatchOptions {
   parallel?: boolean
 }
 
-export interface ScoreBatchAsyncOptions extends ScoreBatchOptions {
+export interface ScoreBatchAsyncOptions extends ScoreBatchOptions, ProgressOptions {
   /** Aborts the call before it starts or while it runs; the promise rejects with an AbortError. */
   signal?: AbortSignal
 }
@@ -216,12 +217,13 @@ export class RiskModel {
       const opts = optionsObject(options)
       const signal = abortSignal(opts.signal)
       const parallel = booleanOption(opts.parallel, 'options.parallel', true)
+      const progress = progressOption(opts)
       const d = this.#engine.features
       const matrix = toMatrix(rows, d)
       const out = opts.out === undefined ? undefined : outFor(matrix, d, opts.out)
       if (signal?.aborted) throw abortErrorFor(signal)
       // Only an array of vectors, converted into a fresh matrix above, is memory nobody else holds.
-      return this.#engine.scoreMatrixAsync(matrix, out, { parallel, signal, privateRows: !isFloatArray(rows) })
+      return this.#engine.scoreMatrixAsync(matrix, out, { parallel, signal, privateRows: !isFloatArray(rows), progress })
     } catch (error) {
       throw coded(error)
     }

@@ -21,7 +21,7 @@ import { abortErrorFor, fromNative, invalidType, invalidValue } from '../core/er
 import { native } from '../core/native.js'
 import { addRange, emptyMoments, firstNonFinite, mergeMoments, sampleVariance, variance, type MomentsState } from './reference.js'
 import { puller } from '../core/stream.js'
-import { abortSignal, assertAttached, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray } from '../core/validate.js'
+import { abortSignal, attachedLength, isFloatArray, lengthOf, optionsObject, plainView, type FloatArray } from '../core/validate.js'
 
 /** Values `add()` buffers before one native call folds them in: 32 KiB, L1-resident. */
 export const ADD_BUFFER_VALUES = 4096
@@ -396,7 +396,7 @@ export class Accumulator {
 
   private addManyNamed(values: unknown, name: string): void {
     if (isFloatArray(values)) {
-      if (lengthOf(values) === 0) assertAttached(values, name)
+      attachedLength(values, name)
       // Only the built-in view of the memory is trusted (see plainView).
       const view = plainView(values)
       const length = lengthOf(view)
@@ -586,7 +586,7 @@ export async function accumulate(
     const addItem = (item: unknown, index: number): void => {
       if (decoder) {
         if (!types.isUint8Array(item)) throw invalidType(`source[${index}]`, 'a Buffer or Uint8Array (options.format is float64le)', item)
-        if (lengthOf(item) === 0) assertAttached(item, `source[${index}]`)
+        attachedLength(item, `source[${index}]`)
         decoder.push(acc, item, `source[${index}]`)
       } else if (typeof item === 'number') addValueTo(acc, item, `source[${index}]`)
       else if (isFloatArray(item) || Array.isArray(item)) addManyTo(acc, item, `source[${index}]`)

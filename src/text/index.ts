@@ -7,6 +7,7 @@
  * (`\n` or `\r\n`), the zero-copy form for data read from files. Lone surrogates and invalid UTF-8
  * become U+FFFD, as `TextEncoder` and `TextDecoder` do.
  */
+import { progressOption, type ProgressOptions } from '../core/progress.js'
 import { invalidType, invalidValue } from '../core/errors.js'
 import { coded } from '../core/guard.js'
 import { native, type NativeBinding } from '../core/native.js'
@@ -36,7 +37,7 @@ export interface EncodedBatch {
 
 export type EncodeBatchOptions = EncodeOptions & TextBatchOptions
 
-export type EncodeAsyncOptions = EncodeOptions & { signal?: AbortSignal }
+export type EncodeAsyncOptions = EncodeOptions & ProgressOptions & { signal?: AbortSignal }
 
 export interface TextBatchOptions {
   /** Use hotpath's thread pool for large batches; default true. */
@@ -50,13 +51,14 @@ export interface BuildVocabularyOptions extends TextBatchOptions {
   maxSize?: number
 }
 
-export interface BuildVocabularyAsyncOptions {
+export interface BuildVocabularyAsyncOptions extends ProgressOptions {
   minCount?: number
   maxSize?: number
   signal?: AbortSignal
 }
 
-export interface TextAsyncOptions {
+/** Options of the async batch calls; progress counts records. */
+export interface TextAsyncOptions extends ProgressOptions {
   signal?: AbortSignal
 }
 
@@ -72,6 +74,16 @@ interface Prepared {
   lengths: Uint32Array | undefined
   /** UTF-16 units or bytes: the work's size. */
   size: number
+}
+
+/** Records in a batch, the unit of its progress: newline-separated lines for bytes. */
+function recordCount(batch: Prepared): number {
+  if (batch.lengths) return batch.lengths.length
+  const input = batch.input
+  if (typeof input === 'string' || input.length === 0) return typeof input === 'string' ? 1 : 0
+  let lines = input[input.length - 1] === 10 ? 0 : 1
+  for (let i = 0; i < input.length; i++) if (input[i] === 10) lines++
+  return lines
 }
 
 /** For async calls: bytes are copied now, so the caller may reuse or transfer its buffer at once. */
@@ -183,11 +195,14 @@ export class Tokenizer {
   /** `tokenizeBatch` off the event loop, in parallel on hotpath's pool; abortable with `signal`. */
   tokenizeBatchAsync(texts: TextInput, options?: TextAsyncOptions): Promise<string[][]> {
     return rejecting(async () => {
-      const signal = abortSignal(optionsObject(options).signal)
+      const opts = optionsObject(options)
+      const signal = abortSignal(opts.signal)
+      const progress = progressOption(opts)
       const batch = prepareOwned(texts)
       const tok = this.#native
-      if (!tok || batch.size <= ASYNC_INLINE_MAX_UNITS) return inline(signal, () => (tok ? unflatten(tok.tokenize(batch.input, batch.lengths, false)) : this.#referenceTokens(batch)))
-      return unflatten(await runNativeTask(signal, (token) => tok.tokenizeAsync(batch.input, batch.lengths, token)))
+      const records = recordCount(batch)
+      if (!tok || batch.size <= ASYNC_INLINE_MAX_UNITS) return inline(signal, () => (tok ? unflatten(tok.tokenize(batch.input, batch.lengths, false)) : this.#referenceTokens(batch)), progress, records)
+      return unflatten(await runNativeTask(signal, (token) => tok.tokenizeAsync(batch.input, batch.lengths, token), progress))
     })()
   }
 
@@ -210,12 +225,13 @@ export class Tokenizer {
       const batch = prepareOwned(input, 'input')
       const enc = encoding(options)
       const signal = abortSignal((options as { signal?: unknown }).signal)
+      const progress = progressOption(options)
       const tok = this.#native
       if (!tok || batch.size <= ASYNC_INLINE_MAX_UNITS) {
-        return inline(signal, () => (tok ? tok.encode(batch.input, batch.lengths, enc.hashBits, enc.vocabulary?.nativeHandle(), false) : this.#referenceIds(batch, enc)))
+        return inline(signal, () => (tok ? tok.encode(batch.input, batch.lengths, enc.hashBits, enc.vocabulary?.nativeHandle(), false) : this.#referenceIds(batch, enc)), progress, recordCount(batch))
       }
       const handle = enc.vocabulary?.nativeHandle()
-      return runNativeTask(signal, (token) => tok.encodeAsync(batch.input, batch.lengths, enc.hashBits, handle, token))
+      return runNativeTask(signal, (token) => tok.encodeAsync(batch.input, batch.lengths, enc.hashBits, handle, token), progress)
     })()
   }
 
@@ -237,10 +253,12 @@ export class Tokenizer {
     return rejecting(async () => {
       const batch = prepareOwned(input, 'input')
       const { minCount, maxSize } = vocabularyOptions(options)
-      const signal = abortSignal(optionsObject(options).signal)
+      const opts = optionsObject(options)
+      const signal = abortSignal(opts.signal)
+      const progress = progressOption(opts)
       const tok = this.#native
-      if (!tok) return inline(signal, () => this.#referenceVocabulary(batch, minCount, maxSize))
-      const handle = await runNativeTask(signal, (token) => tok.buildVocabularyAsync(batch.input, batch.lengths, minCount, maxSize, token))
+      if (!tok) return inline(signal, () => this.#referenceVocabulary(batch, minCount, maxSize), progress, recordCount(batch))
+      const handle = await runNativeTask(signal, (token) => tok.buildVocabularyAsync(batch.input, batch.lengths, minCount, maxSize, token), progress)
       return Vocabulary.fromNative(handle)
     })()
   }

@@ -15,17 +15,18 @@
  * `Math.sqrt(x * x + y * y)`) and store to the array's element type, so they equal a JS loop bit
  * for bit.
  */
+import { progressOption, type ProgressOptions, type ProgressWatch } from '../core/progress.js'
 import { coded } from '../core/guard.js'
-import { abortErrorFor, invalidType, invalidValue } from '../core/errors.js'
+import { invalidType, invalidValue } from '../core/errors.js'
 import { native } from '../core/native.js'
 import * as reference from './reference.js'
 import { inline, rejecting, runNativeTask } from '../core/task.js'
-import { abortSignal, assertAttached, assertNoOverlap, attachedLength, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from '../core/validate.js'
+import { abortSignal, assertNoOverlap, attachedLength, isDetachable, lengthOf, optionsObject, plainView, typedArrayTag, type FloatArray } from '../core/validate.js'
 
 /** A vector as the vector kernels accept it. */
 export type Vector = Float64Array | Float32Array
 
-export interface VectorAsyncOptions {
+export interface VectorAsyncOptions extends ProgressOptions {
   /** Aborts the call before it starts or while it runs; the promise rejects with an AbortError. */
   signal?: AbortSignal
 }
@@ -75,9 +76,7 @@ function notAVector(name: string, value: unknown): TypeError {
 function vectorLength(value: unknown, name: string): number {
   const tag = typedArrayTag(value)
   if (tag !== 'Float64Array' && tag !== 'Float32Array') throw notAVector(name, value)
-  const n = lengthOf(value as FloatArray)
-  if (n === 0) assertAttached(value as FloatArray, name)
-  return n
+  return attachedLength(value as FloatArray, name)
 }
 
 function isF64(v: FloatArray): boolean {
@@ -297,18 +296,22 @@ function pinned<T extends FloatArray>(view: T): T {
   return isDetachable(plain) ? (plain.slice() as T) : plain
 }
 
-function asyncOptions(options: VectorAsyncOptions | undefined): AbortSignal | undefined {
-  return abortSignal(optionsObject(options).signal)
+/** An async call's signal and progress (in elements). */
+interface AsyncRun {
+  signal: AbortSignal | undefined
+  progress: ProgressWatch | undefined
 }
 
-async function reduceAsync(operation: Operation, x: FloatArray, y: FloatArray | null, signal: AbortSignal | undefined, inline: () => number): Promise<number> {
-  if (!native || lengthOf(x) <= ASYNC_INLINE_MAX_ELEMENTS) {
-    if (signal?.aborted) throw abortErrorFor(signal)
-    return inline()
-  }
+function asyncOptions(options: VectorAsyncOptions | undefined): AsyncRun {
+  const opts = optionsObject(options)
+  return { signal: abortSignal(opts.signal), progress: progressOption(opts) }
+}
+
+async function reduceAsync(operation: Operation, x: FloatArray, y: FloatArray | null, run: AsyncRun, compute: () => number): Promise<number> {
+  if (!native || lengthOf(x) <= ASYNC_INLINE_MAX_ELEMENTS) return inline(run.signal, compute, run.progress, lengthOf(x))
   const a = pinned(x)
   const b = y && pinned(y)
-  return runNativeTask(signal, (token) => native!.vectorAsync(operation, a, b, 0, 0, token))
+  return runNativeTask(run.signal, (token) => native!.vectorAsync(operation, a, b, 0, 0, token), run.progress)
 }
 
 /** Wraps a validating body so that every failure becomes a rejection, never a throw. */
@@ -352,12 +355,12 @@ export const sqEuclideanAsync: (x: Vector, y: Vector, options?: VectorAsyncOptio
  * private arrays, and the result is copied into `output` when the task succeeds. `output` must
  * then still have its length (it may have been detached or shrunk meanwhile).
  */
-async function mapAsync<T extends FloatArray>(operation: Operation, input: FloatArray, output: T, outputName: string, a: number, b: number, signal: AbortSignal | undefined): Promise<T> {
+async function mapAsync<T extends FloatArray>(operation: Operation, input: FloatArray, output: T, outputName: string, a: number, b: number, run: AsyncRun): Promise<T> {
   const length = lengthOf(output)
   const source = operation === 'scale' ? null : pinned(input)
   const plainOutput = plainView(output)
   const target = !isDetachable(plainOutput) ? plainOutput : operation === 'scale' ? plainOutput.slice() : new (isF64(output) ? Float64Array : Float32Array)(length)
-  await runNativeTask(signal, (token) => native!.vectorAsync(operation, source ?? target, source ? target : null, a, b, token))
+  await runNativeTask(run.signal, (token) => native!.vectorAsync(operation, source ?? target, source ? target : null, a, b, token), run.progress)
   if (target !== output) {
     if (lengthOf(output) !== length) throw invalidValue(outputName, `to keep its length ${length} until the call settles`, `length ${lengthOf(output)} (detached or resized during the call)`)
     output.set(target)
@@ -369,9 +372,10 @@ async function mapAsync<T extends FloatArray>(operation: Operation, input: Float
 export const scaleAsync: <T extends Vector>(x: T, factor: number, options?: VectorAsyncOptions) => Promise<T> = rejecting(async <T extends Vector>(x: T, factor: number, options?: VectorAsyncOptions) => {
   const v = vector(x, 'x')
   const f = numberArgument(factor, 'factor')
-  const signal = asyncOptions(options)
-  if (!native || attachedLength(v, 'x') <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scale(x, f))
-  await mapAsync('scale', v, v, 'x', f, 0, signal)
+  const run = asyncOptions(options)
+  const n = attachedLength(v, 'x')
+  if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(run.signal, () => scale(x, f), run.progress, n)
+  await mapAsync('scale', v, v, 'x', f, 0, run)
   return x
 })
 
@@ -382,11 +386,11 @@ export const scaleAndShiftAsync: <T extends Vector>(x: T, scale: number, shift: 
     const s = numberArgument(scale, 'scale')
     const t = numberArgument(shift, 'shift')
     const opts = optionsObject(options)
-    const signal = abortSignal(opts.signal)
+    const run = asyncOptions(opts)
     const n = attachedLength(v, 'x')
     const out = outputFor<T>(v, 'x', opts.out, 'options.out', n, isF64(v))
-    if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => scaleAndShift(x, s, t, { out }))
-    return mapAsync('scaleAndShift', v, out, 'options.out', s, t, signal)
+    if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(run.signal, () => scaleAndShift(x, s, t, { out }), run.progress, n)
+    return mapAsync('scaleAndShift', v, out, 'options.out', s, t, run)
   },
 )
 
@@ -394,9 +398,9 @@ export const scaleAndShiftAsync: <T extends Vector>(x: T, scale: number, shift: 
 export const distancesFromOriginAsync: (points: Vector, options?: DistancesOptions & VectorAsyncOptions) => Promise<Float64Array> = rejecting(async (points: Vector, options?: DistancesOptions & VectorAsyncOptions) => {
   const p = pointsVector(points)
   const opts = optionsObject(options)
-  const signal = abortSignal(opts.signal)
+  const run = asyncOptions(opts)
   const n = lengthOf(p)
   const out = outputFor<Float64Array>(p, 'points', opts.out, 'options.out', n / 2, true)
-  if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(signal, () => distancesFromOrigin(p, { out }))
-  return mapAsync('distancesFromOrigin', p, out, 'options.out', 0, 0, signal)
+  if (!native || n <= ASYNC_INLINE_MAX_ELEMENTS) return inline(run.signal, () => distancesFromOrigin(p, { out }), run.progress, n / 2)
+  return mapAsync('distancesFromOrigin', p, out, 'options.out', 0, 0, run)
 })

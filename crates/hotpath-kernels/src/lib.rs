@@ -9,6 +9,7 @@ pub mod error;
 pub mod geo;
 pub mod image;
 pub mod integer;
+pub mod memory;
 pub mod pool;
 pub mod probe;
 pub mod score;

@@ -122,6 +122,18 @@ enum Source {
     F32(Vec<f32>),
 }
 
+impl ImageData {
+    /// `active` holding this data's NativeBuffer block, if it is in one.
+    fn held_by(&self, active: ActiveTask) -> ActiveTask {
+        match self {
+            ImageData::U8(a) => active.hold(a),
+            ImageData::Clamped(a) => active.hold(a),
+            ImageData::U16(a) => active.hold(a),
+            ImageData::F32(a) => active.hold(a),
+        }
+    }
+}
+
 impl Source {
     fn copied(data: ImageData) -> Self {
         match data {
@@ -375,11 +387,18 @@ pub fn image_convolve_async(
             })
             .collect();
         let (jobs, filter) = prepare(sources, outputs, shapes, filter).map_err(kernel_error)?;
+        let in_place = jobs.sources.iter().filter_map(|source| match source {
+            Source::Js(data) => Some(data),
+            _ => None,
+        });
+        let active = in_place
+            .chain(&jobs.outputs)
+            .fold(ActiveTask::new(), |active, data| data.held_by(active));
         Ok(AsyncTask::new(ImageTask {
             jobs,
             filter,
             abort: cancel.flag.clone(),
-            _active: ActiveTask::new(),
+            _active: active,
         }))
     })
 }

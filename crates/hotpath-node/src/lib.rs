@@ -10,6 +10,7 @@ mod fast;
 mod geo;
 mod image;
 mod integer;
+mod memory;
 mod overlap;
 mod raw;
 mod score;

@@ -22,6 +22,12 @@ impl TypeName for RawValue {
     }
 }
 
+impl napi::bindgen_prelude::FromNapiValue for RawValue {
+    unsafe fn from_napi_value(_env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        Ok(Self(value))
+    }
+}
+
 impl ToNapiValue for RawValue {
     unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
         Ok(val.0)

@@ -4,7 +4,7 @@ use crate::error::{Code, guard, guard_task, kernel_error, task_error};
 use crate::tasks::ActiveTask;
 use hotpath_kernels::score::{RiskModel, RowsAt, Threads};
 use napi::Result;
-use napi::bindgen_prelude::{AsyncTask, Float32Array, Float64Array};
+use napi::bindgen_prelude::{AsyncTask, Either, Float32Array, Float64Array};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -94,6 +94,48 @@ impl NativeRiskModel {
         self.task(Rows::PinnedF32(rows), single_thread, cancel)
     }
 
+    /// `scoreBatchF64PinnedAsync` that writes the scores into `out` in place instead of a new
+    /// array: for an `out` JavaScript cannot detach either (a NativeBuffer's or shared memory),
+    /// not overlapping `rows` (the facade checks). Resolves to undefined.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn score_batch_f64_pinned_into_async(
+        &self,
+        rows: Float64Array,
+        out: Float64Array,
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreIntoTask> {
+        let active = ActiveTask::new().hold(&rows).hold(&out);
+        AsyncTask::new(ScoreIntoTask {
+            model: Arc::clone(&self.model),
+            rows: Either::A(rows),
+            out,
+            threads: threads(single_thread),
+            abort: cancel.flag.clone(),
+            _active: active,
+        })
+    }
+
+    /// `scoreBatchF64PinnedIntoAsync` for Float32Array rows.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn score_batch_f32_pinned_into_async(
+        &self,
+        rows: Float32Array,
+        out: Float64Array,
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreIntoTask> {
+        let active = ActiveTask::new().hold(&rows).hold(&out);
+        AsyncTask::new(ScoreIntoTask {
+            model: Arc::clone(&self.model),
+            rows: Either::B(rows),
+            out,
+            threads: threads(single_thread),
+            abort: cancel.flag.clone(),
+            _active: active,
+        })
+    }
+
     pub(crate) fn model(&self) -> &Arc<RiskModel> {
         &self.model
     }
@@ -104,12 +146,17 @@ impl NativeRiskModel {
         single_thread: bool,
         cancel: &CancelToken,
     ) -> AsyncTask<ScoreBatchTask> {
+        let active = match &rows {
+            Rows::PinnedF64(view) => ActiveTask::new().hold(view),
+            Rows::PinnedF32(view) => ActiveTask::new().hold(view),
+            Rows::OwnedF64(_) | Rows::OwnedF32(_) => ActiveTask::new(),
+        };
         AsyncTask::new(ScoreBatchTask {
             model: Arc::clone(&self.model),
             rows,
             threads: threads(single_thread),
             abort: cancel.flag.clone(),
-            _active: ActiveTask::new(),
+            _active: active,
         })
     }
 }
@@ -182,6 +229,40 @@ impl Task for ScoreBatchTask {
 
     fn resolve(&mut self, _env: Env, output: Vec<f64>) -> Result<Float64Array> {
         Ok(Float64Array::new(output))
+    }
+}
+
+pub struct ScoreIntoTask {
+    model: Arc<RiskModel>,
+    rows: Either<Float64Array, Float32Array>,
+    out: Float64Array,
+    threads: Threads,
+    abort: hotpath_kernels::AbortFlag,
+    _active: ActiveTask,
+}
+
+impl Task for ScoreIntoTask {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> Result<()> {
+        guard_task(|| {
+            // SAFETY: `out` is memory JavaScript cannot detach while the task runs (see
+            // `score_batch_f64_pinned_into_async`), kept alive by the task's reference (and its
+            // NativeBuffer block by `_active`); it does not overlap `rows`, and nothing else in
+            // this process writes it meanwhile except JavaScript racing on plain f64 values,
+            // which can only leave those scores unspecified.
+            let out = unsafe { self.out.as_mut() };
+            let result = match &self.rows {
+                Either::A(rows) => self.model.score_batch(rows, out, self.threads, &self.abort),
+                Either::B(rows) => self.model.score_batch(rows, out, self.threads, &self.abort),
+            };
+            result.map_err(task_error)
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, _output: ()) -> Result<()> {
+        Ok(())
     }
 }
 

@@ -1,17 +1,31 @@
 //! Bookkeeping shared by every async task: how many are alive, and what that means for sync calls.
+use hotpath_kernels::memory::Block;
 use hotpath_kernels::pool::Threads;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// hotpath's async tasks alive right now (created and not yet dropped).
 static ACTIVE_TASKS: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts itself in [`ACTIVE_TASKS`] for as long as it lives.
-pub(crate) struct ActiveTask;
+/// Counts itself in [`ACTIVE_TASKS`] for as long as it lives, and keeps the NativeBuffer blocks
+/// its task reads or writes in place alive as long (see `memory::pin`).
+pub(crate) struct ActiveTask {
+    _pins: Vec<Arc<Block>>,
+}
 
 impl ActiveTask {
     pub(crate) fn new() -> Self {
         ACTIVE_TASKS.fetch_add(1, Ordering::Relaxed);
-        Self
+        Self { _pins: Vec::new() }
+    }
+
+    /// Holds the block under `view` if it is a NativeBuffer's (other memory is kept alive by the
+    /// task's reference to its typed array).
+    pub(crate) fn hold<T>(mut self, view: &[T]) -> Self {
+        if let Some(block) = crate::memory::pin(view.as_ptr().cast(), std::mem::size_of_val(view)) {
+            self._pins.push(block);
+        }
+        self
     }
 }
 

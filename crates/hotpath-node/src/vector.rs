@@ -437,11 +437,19 @@ pub fn vector_async(
             ));
         }
     }
+    let active =
+        [Some(&x), y.as_ref()]
+            .into_iter()
+            .flatten()
+            .fold(ActiveTask::new(), |active, v| match v {
+                Either::A(a) => active.hold(a),
+                Either::B(b) => active.hold(b),
+            });
     Ok(AsyncTask::new(VectorTask {
         operation,
         x,
         y,
         abort: cancel.flag.clone(),
-        _active: ActiveTask::new(),
+        _active: active,
     }))
 }

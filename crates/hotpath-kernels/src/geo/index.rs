@@ -141,6 +141,8 @@ impl GeoIndex {
             ));
         }
         check_points(SimdLevel::detect(), lats, lons, "lats", "lons")?;
+        // Progress: points placed in their leaf.
+        abort.begin(lats.len() as u64);
         let parallel = crate::pool::parallel(threads, lats.len(), PARALLEL_BUILD_MIN);
         let item = |(i, (&lat, &lon)): (usize, (&f64, &f64))| Item {
             p: unit_vector(lat, lon),
@@ -266,6 +268,7 @@ impl GeoIndex {
         if m == 0 {
             return Ok((indices, distances));
         }
+        abort.begin(lats.len() as u64);
         let run = |la: &[f64], lo: &[f64], ix: &mut [u32], ds: &mut [f64]| {
             abort.check()?;
             let mut scratch = Scratch::default();
@@ -277,6 +280,7 @@ impl GeoIndex {
                     ds[q * m + j] = d;
                 }
             }
+            abort.advance(la.len() as u64);
             Ok::<(), KernelError>(())
         };
         #[cfg(feature = "parallel")]
@@ -516,6 +520,7 @@ fn build_node(
         right: 0,
     });
     if items.len() <= LEAF {
+        abort.advance(items.len() as u64);
         return Ok(());
     }
     let mid = split_items(items, &min, &max);

@@ -310,6 +310,7 @@ fn band_body<T: Sample>(
 ) -> Result<(), Aborted> {
     use super::Filter;
     let round = plan.options.rounding == Rounding::Round;
+    let rows = out.len() / (plan.shape.width * plan.shape.channels).max(1);
     match (plan.filter, round) {
         (Filter::Separable { x, y }, true) => {
             separable_band::<T, true>(plan, x, y, src, out, y0, abort)
@@ -323,7 +324,9 @@ fn band_body<T: Sample>(
         (Filter::Full { width, weights, .. }, false) => {
             full_band::<T, false>(plan, weights, *width, src, out, y0, abort)
         }
-    }
+    }?;
+    abort.advance(rows as u64);
+    Ok(())
 }
 
 per_level!(

@@ -222,8 +222,14 @@ fn run<T: Sample>(
         })
         .map_err(KernelError::from);
     }
-    let _ = (threads, height, n);
-    band::band(level, plan, src, out, 0, abort).map_err(KernelError::from)
+    let _ = (threads, height);
+    // Bands on one thread too, so progress moves while a large image is filtered.
+    out.chunks_mut(SEQUENTIAL_BAND_ROWS * n.max(1))
+        .enumerate()
+        .try_for_each(|(b, chunk)| {
+            band::band(level, plan, src, chunk, b * SEQUENTIAL_BAND_ROWS, abort)
+        })
+        .map_err(KernelError::from)
 }
 
 fn mismatch(name: &'static str, expected: usize, received: usize) -> KernelError {
@@ -234,9 +240,30 @@ fn mismatch(name: &'static str, expected: usize, received: usize) -> KernelError
     )
 }
 
-/// Convolves `src` into `out` (same shape, same sample type) with the code for `level`.
+/// Rows per band when one thread filters an image: long enough that a band's warm-up rows
+/// (a full kernel's line cache) cost little, short enough for progress to move.
+const SEQUENTIAL_BAND_ROWS: usize = 256;
+
+/// Convolves `src` into `out` (same shape, same sample type) with the code for `level`; its
+/// rows are the units of progress on `abort`.
 #[allow(clippy::too_many_arguments)]
 pub fn convolve_with(
+    level: SimdLevel,
+    src: Pixels<'_>,
+    out: PixelsMut<'_>,
+    shape: Shape,
+    filter: &Filter<'_>,
+    options: Options,
+    threads: Threads,
+    abort: &AbortFlag,
+) -> Result<(), KernelError> {
+    abort.begin(shape.height as u64);
+    convolve_announced(level, src, out, shape, filter, options, threads, abort)
+}
+
+/// `convolve_with` for rows whose progress units the caller already announced.
+#[allow(clippy::too_many_arguments)]
+fn convolve_announced(
     level: SimdLevel,
     src: Pixels<'_>,
     out: PixelsMut<'_>,
@@ -305,7 +332,13 @@ pub fn convolve_batch(
     abort: &AbortFlag,
 ) -> Result<(), KernelError> {
     filter.check()?;
-    let one = |job: Job<'_>| convolve(job.src, job.out, job.shape, filter, options, threads, abort);
+    abort.begin(jobs.iter().map(|job| job.shape.height as u64).sum());
+    let level = SimdLevel::detect();
+    let one = |job: Job<'_>| {
+        convolve_announced(
+            level, job.src, job.out, job.shape, filter, options, threads, abort,
+        )
+    };
     #[cfg(feature = "parallel")]
     if crate::pool::parallel(threads, jobs.len(), 2) {
         use rayon::prelude::*;

@@ -42,6 +42,9 @@ fn doubling(n: u64, parallel: bool, abort: &AbortFlag) -> Result<BigUint, Aborte
     let mut b = BigUint::from(1u32);
     let mut k_odd = true;
     let top = 63 - n.leading_zeros();
+    // Progress: each doubling step works on numbers of about k bits, k = n >> i the prefix read
+    // so far, so a step counts k units (and the last multiply n).
+    abort.begin((1..top).map(|i| n >> i).sum::<u64>() + n);
     for i in (1..top).rev() {
         abort.check()?;
         let (a2, b2) = squares(&a, &b, parallel);
@@ -61,12 +64,14 @@ fn doubling(n: u64, parallel: bool, abort: &AbortFlag) -> Result<BigUint, Aborte
             (a, b) = (f_2k_minus_1, f_2k);
             k_odd = false;
         }
+        abort.advance(n >> i);
     }
     abort.check()?;
     if n == 1 {
+        abort.advance(n);
         return Ok(b);
     }
-    Ok(if n & 1 == 0 {
+    let result = if n & 1 == 0 {
         // F(2k) = F(k) (F(k) + 2 F(k-1))
         let t = &b + (&a << 1u32);
         multiply(&b, &t, parallel)
@@ -79,7 +84,9 @@ fn doubling(n: u64, parallel: bool, abort: &AbortFlag) -> Result<BigUint, Aborte
         } else {
             product + 2u32
         }
-    })
+    };
+    abort.advance(n);
+    Ok(result)
 }
 
 /// `(a*a, b*b)`; in parallel (inside the pool) when `parallel` and the operands are large.

@@ -306,6 +306,8 @@ where
     let bytes = limit / 30 + 1;
     let primes = sieving_primes(limit);
     let segments = bytes.div_ceil(segment_bytes as u64);
+    // Progress in sieve bytes (30 numbers each).
+    abort.begin(bytes);
     let parallel = crate::pool::parallel(threads, 1, 1);
     let threads = if parallel {
         crate::pool::threads() as u64
@@ -351,6 +353,7 @@ where
                 }
             }
             visit(&mut acc, seg, start);
+            abort.advance(len as u64);
             start += len as u64;
         }
         Ok(acc)

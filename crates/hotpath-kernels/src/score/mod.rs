@@ -194,9 +194,11 @@ impl RiskModel {
         } else {
             SimdLevel::Baseline
         };
+        abort.begin(n as u64);
         let run = |rows: &[T], out: &mut [f64]| -> Result<(), KernelError> {
             abort.check()?;
             self.score_chunk(level, rows, out);
+            abort.advance(out.len() as u64);
             Ok(())
         };
         #[cfg(feature = "parallel")]

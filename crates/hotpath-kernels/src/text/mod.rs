@@ -205,9 +205,12 @@ pub(crate) fn map_chunks<T: Sync, R: Send>(
     abort: &AbortFlag,
     f: impl Fn(&[T]) -> R + Sync,
 ) -> Result<Vec<R>, KernelError> {
+    abort.begin(records.len() as u64);
     let run = |chunk: &[T]| -> Result<R, KernelError> {
         abort.check()?;
-        Ok(f(chunk))
+        let result = f(chunk);
+        abort.advance(chunk.len() as u64);
+        Ok(result)
     };
     #[cfg(feature = "parallel")]
     if crate::pool::parallel(threads, records.len(), CHUNK + 1) {

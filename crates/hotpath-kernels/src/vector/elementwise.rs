@@ -62,9 +62,11 @@ pub fn scale_and_shift_with<T: Element>(
     abort: &AbortFlag,
 ) -> Result<(), KernelError> {
     check_lengths(x.len(), out.len(), "out")?;
+    abort.begin(x.len() as u64);
     let run = |x: &[T], out: &mut [T]| -> Result<(), KernelError> {
         abort.check()?;
         scale_and_shift_chunk(level, x, scale, shift, out);
+        abort.advance(x.len() as u64);
         Ok(())
     };
     #[cfg(feature = "parallel")]
@@ -101,9 +103,11 @@ pub fn scale_with<T: Element>(
     threads: Threads,
     abort: &AbortFlag,
 ) -> Result<(), KernelError> {
+    abort.begin(x.len() as u64);
     let run = |x: &mut [T]| -> Result<(), KernelError> {
         abort.check()?;
         scale_chunk(level, x, factor);
+        abort.advance(x.len() as u64);
         Ok(())
     };
     #[cfg(feature = "parallel")]
@@ -143,9 +147,11 @@ pub fn distances_from_origin_with<T: Element>(
         ));
     }
     check_lengths(points.len() / 2, out.len(), "out")?;
+    abort.begin(out.len() as u64);
     let run = |p: &[T], out: &mut [f64]| -> Result<(), KernelError> {
         abort.check()?;
         distances_chunk(level, p, out);
+        abort.advance(out.len() as u64);
         Ok(())
     };
     #[cfg(feature = "parallel")]

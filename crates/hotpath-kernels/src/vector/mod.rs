@@ -173,6 +173,7 @@ pub fn reduce_with<T: Element>(
     }
     let level = supported(level);
     let y = if terms == Terms::Values { x } else { y };
+    abort.begin(x.len() as u64);
     #[cfg(feature = "parallel")]
     if crate::pool::parallel(threads, x.len(), PARALLEL_MIN_ELEMENTS) {
         use rayon::prelude::*;
@@ -181,7 +182,9 @@ pub fn reduce_with<T: Element>(
                 .zip(y.par_chunks(BLOCK))
                 .map(|(xb, yb)| {
                     abort.check()?;
-                    Ok(block_partial(level, terms, xb, yb))
+                    let partial = block_partial(level, terms, xb, yb);
+                    abort.advance(xb.len() as u64);
+                    Ok(partial)
                 })
                 .collect::<Result<_, KernelError>>()
         })?;
@@ -194,6 +197,7 @@ pub fn reduce_with<T: Element>(
     for (xb, yb) in x.chunks(BLOCK).zip(y.chunks(BLOCK)) {
         abort.check()?;
         total = total.combine(block_partial(level, terms, xb, yb));
+        abort.advance(xb.len() as u64);
     }
     Ok(total)
 }
