@@ -42,6 +42,8 @@ export class ProgressWatch {
   readonly intervalMs: number
   /** The call's total when the facade knows it better than a single native task (chunked calls). */
   #total: number | undefined
+  /** The caller's units, when native counts are scaled to them. */
+  #scale: number | undefined
   #lastDone = -1
   #stopped = false
   #failure: { error: unknown } | undefined
@@ -57,11 +59,28 @@ export class ProgressWatch {
     return this
   }
 
+  /**
+   * Shows native progress in the caller's units: `total` of them, native counts scaled to it.
+   * For kernels whose natural units are internal (the sieve's bytes, Fibonacci's doubling
+   * steps), so a call reports the same total however it runs (inline or native).
+   */
+  scaledTo(total: number): this {
+    this.#scale = total
+    return this
+  }
+
   /** Routes `token`'s native progress here; a throwing callback cancels `token`. */
   attach(token: ProgressSource): void {
     token.watchProgress((done, total) => {
-      if (this.#deliver(done, this.#total ?? total)) token.cancel()
+      const scale = this.#scale
+      const shown = scale === undefined ? done : total > 0 ? Math.floor((done / total) * scale) : 0
+      if (this.#deliver(shown, scale ?? this.#total ?? total)) token.cancel()
     }, this.intervalMs)
+  }
+
+  /** Ends the reporting of a call that failed: an update still queued natively is dropped, not shown after the rejection. */
+  stop(): void {
+    this.#stopped = true
   }
 
   /** Throws the callback's failure, if it threw: call after the native work settled either way. */
@@ -72,7 +91,7 @@ export class ProgressWatch {
   /** The last call, `done === total`, before the promise resolves (`total` from `token` unless fixed). */
   complete(token?: ProgressSource, units = 0): void {
     this.throwIfFailed()
-    const total = this.#total ?? (token && token.progressTotal > 0 ? token.progressTotal : units)
+    const total = this.#scale ?? this.#total ?? (token && token.progressTotal > 0 ? token.progressTotal : units)
     this.#deliver(total, total)
     this.#stopped = true
     this.throwIfFailed()

@@ -25,11 +25,18 @@ export async function runNativeTask<T>(signal: AbortSignal | undefined, start: (
       return start(token)
     })
   } catch (error) {
+    progress?.stop()
     progress?.throwIfFailed()
     if (signal?.aborted) throw abortErrorFor(signal)
     throw fromNative(error, signal)
   } finally {
     unsubscribe?.()
+  }
+  // Work that finished after the signal fired (its last stretch could not stop) is still an
+  // aborted call, as in scoreBatchAsync: the caller has moved on.
+  if (signal?.aborted) {
+    progress?.stop()
+    throw abortErrorFor(signal)
   }
   progress?.complete(token)
   return result

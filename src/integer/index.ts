@@ -128,7 +128,7 @@ export async function fibonacciAsync(n: number, options?: IntegerAsyncOptions): 
     fibonacciN(n)
     if (signal?.aborted) throw abortErrorFor(signal)
     if (!native || n <= FIBONACCI_ASYNC_INLINE_MAX_N) return referenceAsync(() => fibonacci(n), signal, n > FIBONACCI_ASYNC_INLINE_MAX_N, progress, n)
-    return runNativeTask(signal, (token) => native!.integerFibonacciAsync(n, token), progress)
+    return runNativeTask(signal, (token) => native!.integerFibonacciAsync(n, token), progress?.scaledTo(n))
   } catch (error) {
     throw coded(error)
   }
@@ -180,7 +180,7 @@ export async function primesAsync(limit: number, options?: IntegerAsyncOptions):
     sieveLimit(limit)
     if (signal?.aborted) throw abortErrorFor(signal)
     if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => primes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT, progress, limit)
-    return runNativeTask(signal, (token) => native!.integerPrimesAsync(limit, token), progress)
+    return runNativeTask(signal, (token) => native!.integerPrimesAsync(limit, token), progress?.scaledTo(limit))
   } catch (error) {
     throw coded(error)
   }
@@ -227,7 +227,7 @@ export async function countPrimesAsync(limit: number, options?: IntegerAsyncOpti
     sieveLimit(limit)
     if (signal?.aborted) throw abortErrorFor(signal)
     if (!native || limit <= SIEVE_ASYNC_INLINE_MAX_LIMIT) return referenceAsync(() => countPrimes(limit), signal, limit > SIEVE_ASYNC_INLINE_MAX_LIMIT, progress, limit)
-    return runNativeTask(signal, (token) => native!.integerCountPrimesAsync(limit, token), progress)
+    return runNativeTask(signal, (token) => native!.integerCountPrimesAsync(limit, token), progress?.scaledTo(limit))
   } catch (error) {
     throw coded(error)
   }

@@ -131,6 +131,7 @@ export class ScoreEngine {
     try {
       scores = await this.#scoreMatrixAsync(input, out, options, token)
     } catch (error) {
+      progress.stop()
       progress.throwIfFailed()
       throw error
     }

@@ -211,14 +211,13 @@ fn run<T: Sample>(
         src.len().saturating_mul(plan.filter.taps()),
         PARALLEL_MIN_TAPS,
     ) {
-        use rayon::prelude::*;
-        // A few bands per thread, so a thread that finishes early can take another.
+        // A few bands per thread, so a thread that finishes early can take another; claimed one
+        // by one, so the caller starts at once (see `for_each_claimed`).
         let bands = (crate::pool::threads() * 4).min(height);
         let rows = height.div_ceil(bands);
-        return crate::pool::install(|| {
-            out.par_chunks_mut(rows * n)
-                .enumerate()
-                .try_for_each(|(b, chunk)| band::band(level, plan, src, chunk, b * rows, abort))
+        let parts: Vec<_> = out.chunks_mut(rows * n).enumerate().collect();
+        return crate::pool::for_each_claimed(parts, |(b, chunk)| {
+            band::band(level, plan, src, chunk, b * rows, abort)
         })
         .map_err(KernelError::from);
     }

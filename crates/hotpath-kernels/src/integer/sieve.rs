@@ -416,6 +416,11 @@ pub fn primes(limit: u64, threads: Threads, abort: &AbortFlag) -> Result<Vec<u32
         bits: Vec<u8>,
         count: usize,
     }
+    // Progress counts the sieve's bytes twice: sieved (in `sieve`), then decoded below, which is
+    // most of the time for large limits.
+    if limit >= 7 {
+        abort.begin(limit / 30 + 1);
+    }
     let chunks = sieve(
         limit,
         threads,
@@ -441,14 +446,18 @@ pub fn primes(limit: u64, threads: Threads, abort: &AbortFlag) -> Result<Vec<u32
         jobs.push((chunk, part));
         rest = tail;
     }
-    let decode = |(chunk, part): (&Chunk, &mut [u32])| write_primes(&chunk.bits, chunk.first, part);
+    let decode = |(chunk, part): (&Chunk, &mut [u32])| -> Result<(), Aborted> {
+        abort.check()?;
+        write_primes(&chunk.bits, chunk.first, part);
+        abort.advance(chunk.bits.len() as u64);
+        Ok(())
+    };
     #[cfg(feature = "parallel")]
     if crate::pool::parallel(threads, jobs.len(), 2) {
-        use rayon::prelude::*;
-        crate::pool::install(|| jobs.into_par_iter().for_each(decode));
+        crate::pool::for_each_claimed(jobs, decode)?;
         return Ok(out);
     }
-    jobs.into_iter().for_each(decode);
+    jobs.into_iter().try_for_each(decode)?;
     Ok(out)
 }
 

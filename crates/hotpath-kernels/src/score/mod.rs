@@ -203,17 +203,14 @@ impl RiskModel {
         };
         #[cfg(feature = "parallel")]
         if crate::pool::parallel(threads, n, PARALLEL_MIN_ROWS) {
-            use rayon::prelude::*;
-            // Enough chunks for every thread to get several (rayon balances them), none longer
-            // than CHUNK_ROWS so aborts still land quickly.
+            // Enough chunks for every thread to get several, none longer than CHUNK_ROWS so
+            // aborts still land quickly; claimed one by one, so the caller starts at once and a
+            // worker that wakes late takes only what is left (see `for_each_claimed`).
             let chunk = n
                 .div_ceil(crate::pool::threads() * 4)
                 .clamp(MIN_CHUNK_ROWS, CHUNK_ROWS);
-            return crate::pool::install(|| {
-                rows.par_chunks(chunk * d)
-                    .zip(out.par_chunks_mut(chunk))
-                    .try_for_each(|(r, o)| run(r, o))
-            });
+            let parts: Vec<_> = rows.chunks(chunk * d).zip(out.chunks_mut(chunk)).collect();
+            return crate::pool::for_each_claimed(parts, |(r, o)| run(r, o));
         }
         let _ = threads;
         rows.chunks(CHUNK_ROWS * d)
