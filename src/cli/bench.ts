@@ -9,6 +9,7 @@ import { runVectorBench } from '../bench/vector.js'
 import { runGeoBench } from '../bench/geo.js'
 import { runImageBench } from '../bench/image.js'
 import { runTextBench } from '../bench/text.js'
+import { runIdleBench } from '../bench/idle.js'
 import { runtimeInfo } from '../core/info.js'
 import { loadCharting, writeReport } from './report.js'
 
@@ -20,6 +21,7 @@ export const SUITES: Record<string, Suite> = {
   geo: runGeoBench,
   image: runImageBench,
   text: runTextBench,
+  idle: runIdleBench,
 }
 
 export const SUITE_NAMES = ['score', ...Object.keys(SUITES)]

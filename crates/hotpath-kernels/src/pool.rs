@@ -126,6 +126,23 @@ pub fn for_each_claimed<P: Send, E: Send>(
     }
 }
 
+/// [`for_each_claimed`] over the indices `0..count`, each index's result kept in index order (so
+/// results combine the same way whichever thread computed which).
+#[cfg(feature = "parallel")]
+pub fn map_claimed<R: Send, E: Send>(
+    count: usize,
+    body: impl Fn(usize) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E> {
+    let mut results: Vec<Option<R>> = (0..count).map(|_| None).collect();
+    let parts: Vec<_> = results.iter_mut().enumerate().collect();
+    for_each_claimed(parts, |(i, slot)| {
+        *slot = Some(body(i)?);
+        Ok(())
+    })?;
+    // Every slot is filled once for_each_claimed succeeded.
+    Ok(results.into_iter().flatten().collect())
+}
+
 #[cfg(feature = "parallel")]
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -233,6 +250,18 @@ mod tests {
             assert!(seen.iter().all(|s| s.load(Ordering::Relaxed) == 1));
             assert!(out.iter().enumerate().all(|(i, &v)| v == i as u64 * 3));
         }
+    }
+
+    #[test]
+    fn mapped_results_keep_index_order() {
+        for count in [0, 1, 5, 333] {
+            let result: Result<Vec<usize>, ()> = map_claimed(count, |i| Ok(i * i));
+            assert_eq!(result, Ok((0..count).map(|i| i * i).collect::<Vec<_>>()));
+        }
+        assert_eq!(
+            map_claimed(50, |i| if i == 7 { Err(i) } else { Ok(i) }),
+            Err(7)
+        );
     }
 
     #[test]

@@ -106,14 +106,7 @@ impl NativeRiskModel {
         cancel: &CancelToken,
     ) -> AsyncTask<ScoreIntoTask> {
         let active = ActiveTask::new().hold(&rows).hold(&out);
-        AsyncTask::new(ScoreIntoTask {
-            model: Arc::clone(&self.model),
-            rows: Either::A(rows),
-            out,
-            threads: threads(single_thread),
-            abort: cancel.flag.clone(),
-            _active: active,
-        })
+        self.scoring_into_task(Either::A(rows), out, active, single_thread, cancel)
     }
 
     /// `scoreBatchF64PinnedIntoAsync` for Float32Array rows.
@@ -126,9 +119,20 @@ impl NativeRiskModel {
         cancel: &CancelToken,
     ) -> AsyncTask<ScoreIntoTask> {
         let active = ActiveTask::new().hold(&rows).hold(&out);
+        self.scoring_into_task(Either::B(rows), out, active, single_thread, cancel)
+    }
+
+    fn scoring_into_task(
+        &self,
+        rows: Either<Float64Array, Float32Array>,
+        out: Float64Array,
+        active: ActiveTask,
+        single_thread: bool,
+        cancel: &CancelToken,
+    ) -> AsyncTask<ScoreIntoTask> {
         AsyncTask::new(ScoreIntoTask {
             model: Arc::clone(&self.model),
-            rows: Either::B(rows),
+            rows,
             out,
             threads: threads(single_thread),
             abort: cancel.flag.clone(),

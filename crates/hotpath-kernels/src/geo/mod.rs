@@ -286,13 +286,12 @@ pub fn haversine_many_with(
     let result = 'run: {
         #[cfg(feature = "parallel")]
         if crate::pool::parallel(threads, lats.len(), PARALLEL_MIN_POINTS) {
-            use rayon::prelude::*;
-            break 'run crate::pool::install(|| {
-                lats.par_chunks(DISTANCE_CHUNK)
-                    .zip(lons.par_chunks(DISTANCE_CHUNK))
-                    .zip(out.par_chunks_mut(DISTANCE_CHUNK))
-                    .try_for_each(|((a, b), o)| run(a, b, o))
-            });
+            let parts: Vec<_> = lats
+                .chunks(DISTANCE_CHUNK)
+                .zip(lons.chunks(DISTANCE_CHUNK))
+                .zip(out.chunks_mut(DISTANCE_CHUNK))
+                .collect();
+            break 'run crate::pool::for_each_claimed(parts, |((a, b), o)| run(a, b, o));
         }
         let _ = threads;
         lats.chunks(CHUNK)
@@ -586,14 +585,8 @@ pub fn nearest_k_with(
     let parts: Result<Vec<Vec<(f64, u32)>>, Option<KernelError>> = 'run: {
         #[cfg(feature = "parallel")]
         if crate::pool::parallel(threads, lats.len(), NEAREST_PARALLEL_MIN_POINTS) {
-            use rayon::prelude::*;
-            break 'run crate::pool::install(|| {
-                lats.par_chunks(CHUNK)
-                    .zip(lons.par_chunks(CHUNK))
-                    .enumerate()
-                    .map(chunk)
-                    .collect()
-            });
+            let parts: Vec<_> = lats.chunks(CHUNK).zip(lons.chunks(CHUNK)).collect();
+            break 'run crate::pool::map_claimed(parts.len(), |i| chunk((i, parts[i])));
         }
         let _ = threads;
         serial()

@@ -360,8 +360,7 @@ where
     };
     #[cfg(feature = "parallel")]
     if parallel && chunks > 1 {
-        use rayon::prelude::*;
-        return crate::pool::install(|| (0..chunks).into_par_iter().map(run_chunk).collect());
+        return crate::pool::map_claimed(chunks as usize, |c| run_chunk(c as u64));
     }
     (0..chunks).map(run_chunk).collect()
 }

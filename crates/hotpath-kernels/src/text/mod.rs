@@ -214,8 +214,8 @@ pub(crate) fn map_chunks<T: Sync, R: Send>(
     };
     #[cfg(feature = "parallel")]
     if crate::pool::parallel(threads, records.len(), CHUNK + 1) {
-        use rayon::prelude::*;
-        return crate::pool::install(|| records.par_chunks(CHUNK).map(run).collect());
+        let chunks: Vec<&[T]> = records.chunks(CHUNK).collect();
+        return crate::pool::map_claimed(chunks.len(), |i| run(chunks[i]));
     }
     let _ = threads;
     records.chunks(CHUNK).map(run).collect()

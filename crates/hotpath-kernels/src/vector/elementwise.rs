@@ -71,12 +71,8 @@ pub fn scale_and_shift_with<T: Element>(
     };
     #[cfg(feature = "parallel")]
     if parallel(threads, x.len()) {
-        use rayon::prelude::*;
-        return crate::pool::install(|| {
-            x.par_chunks(MAP_CHUNK)
-                .zip(out.par_chunks_mut(MAP_CHUNK))
-                .try_for_each(|(x, o)| run(x, o))
-        });
+        let parts: Vec<_> = x.chunks(MAP_CHUNK).zip(out.chunks_mut(MAP_CHUNK)).collect();
+        return crate::pool::for_each_claimed(parts, |(x, o)| run(x, o));
     }
     let _ = threads;
     x.chunks(MAP_CHUNK)
@@ -112,8 +108,7 @@ pub fn scale_with<T: Element>(
     };
     #[cfg(feature = "parallel")]
     if parallel(threads, x.len()) {
-        use rayon::prelude::*;
-        return crate::pool::install(|| x.par_chunks_mut(MAP_CHUNK).try_for_each(run));
+        return crate::pool::for_each_claimed(x.chunks_mut(MAP_CHUNK).collect(), run);
     }
     let _ = threads;
     x.chunks_mut(MAP_CHUNK).try_for_each(run)
@@ -156,13 +151,11 @@ pub fn distances_from_origin_with<T: Element>(
     };
     #[cfg(feature = "parallel")]
     if parallel(threads, points.len()) {
-        use rayon::prelude::*;
-        return crate::pool::install(|| {
-            points
-                .par_chunks(MAP_CHUNK)
-                .zip(out.par_chunks_mut(MAP_CHUNK / 2))
-                .try_for_each(|(p, o)| run(p, o))
-        });
+        let parts: Vec<_> = points
+            .chunks(MAP_CHUNK)
+            .zip(out.chunks_mut(MAP_CHUNK / 2))
+            .collect();
+        return crate::pool::for_each_claimed(parts, |(p, o)| run(p, o));
     }
     let _ = threads;
     points

@@ -176,17 +176,19 @@ pub fn reduce_with<T: Element>(
     abort.begin(x.len() as u64);
     #[cfg(feature = "parallel")]
     if crate::pool::parallel(threads, x.len(), PARALLEL_MIN_ELEMENTS) {
-        use rayon::prelude::*;
-        let partials: Vec<Partial> = crate::pool::install(|| {
-            x.par_chunks(BLOCK)
-                .zip(y.par_chunks(BLOCK))
-                .map(|(xb, yb)| {
-                    abort.check()?;
-                    let partial = block_partial(level, terms, xb, yb);
-                    abort.advance(xb.len() as u64);
-                    Ok(partial)
-                })
-                .collect::<Result<_, KernelError>>()
+        // Each block's partial lands in its own slot, so the combination below runs in index
+        // order whichever thread reduced which block: the same bits as one thread.
+        let mut partials = vec![Partial::default(); x.len().div_ceil(BLOCK)];
+        let parts: Vec<_> = x
+            .chunks(BLOCK)
+            .zip(y.chunks(BLOCK))
+            .zip(partials.iter_mut())
+            .collect();
+        crate::pool::for_each_claimed(parts, |((xb, yb), slot)| -> Result<(), KernelError> {
+            abort.check()?;
+            *slot = block_partial(level, terms, xb, yb);
+            abort.advance(xb.len() as u64);
+            Ok(())
         })?;
         return Ok(partials
             .into_iter()
