@@ -18,6 +18,7 @@ export type {
   ScoreBatchAsyncOptions,
   ScoreBatchOptions,
   ScoreIterableOptions,
+  ScoreRowStreamOptions,
   ScoreStreamOptions,
 } from './score/index.js'
 export type { FloatArray, NumericVector } from './core/validate.js'

@@ -38,6 +38,7 @@ describe('hotpath CLI', () => {
         'async, NativeBuffer (in place)',
         'stream, reference (JS Transform)',
         'stream',
+        'row stream (bytes, 64 KiB chunks)',
       ]),
     )
     for (const r of report.score) {

@@ -112,6 +112,9 @@ describe('RiskModel', () => {
   it('scoreStream', () => {
     expectTypeOf(model.scoreStream).returns.toEqualTypeOf<Transform>()
     expectTypeOf(model.scoreStream({ batchSize: 10, concurrency: 2 })).toEqualTypeOf<Transform>()
+    expectTypeOf(model.scoreRowStream({ format: 'f32le', batchSize: 4096 })).toEqualTypeOf<Transform>()
+    // @ts-expect-error only little-endian f64 and f32 rows
+    model.scoreRowStream({ format: 'f16le' })
     expectTypeOf<ScoreStreamOptions>().toEqualTypeOf<{ batchSize?: number; concurrency?: number }>()
     // @ts-expect-error batchSize must be a number
     model.scoreStream({ batchSize: '10' })

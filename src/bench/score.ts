@@ -133,6 +133,31 @@ function referenceStream(weights: Float64Array): Transform {
   })
 }
 
+/** A binary file's read stream, as far as the scorer sees it: 64 KiB chunks of the rows' bytes. */
+function byteChunks(rows: Float64Array): Buffer[] {
+  const bytes = Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength)
+  const chunks: Buffer[] = []
+  for (let at = 0; at < bytes.length; at += 65_536) chunks.push(bytes.subarray(at, at + 65_536))
+  return chunks
+}
+
+async function rowStreamOnce(model: RiskModel, chunks: Buffer[], n: number): Promise<void> {
+  let received = 0
+  await pipeline(
+    Readable.from(chunks),
+    model.scoreRowStream(),
+    new Writable({
+      objectMode: true,
+      write(scores: Float64Array, _encoding, callback) {
+        sink.value += scores[0]!
+        received += scores.length
+        callback()
+      },
+    }),
+  )
+  if (received !== n) throw new Error(`row stream produced ${received} scores for ${n} rows`)
+}
+
 async function streamOnce(scorer: Transform, rows: Float64Array, d: number): Promise<void> {
   const n = rows.length / d
   let received = 0
@@ -223,10 +248,12 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<BenchRe
     )
     nativeRows.dispose()
     nativeOut.dispose()
+    const rowChunks = byteChunks(rows)
     const streamMs = await interleavedMediansAsync(
       {
         'stream, reference (JS Transform)': () => streamOnce(referenceStream(weights), rows, d),
         stream: () => streamOnce(model.scoreStream(), rows, d),
+        'row stream (bytes, 64 KiB chunks)': () => rowStreamOnce(model, rowChunks, n),
       },
       big ? 1 : n > 100_000 ? 3 : 7,
     )

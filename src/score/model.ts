@@ -28,6 +28,7 @@ import { SINGLE_NATIVE_MIN_FEATURES, ScoreEngine } from './engine.js'
 import { batchingOptions, booleanOption, checkPlainVector, lengthError, outFor, toMatrix } from './input.js'
 import { scoreIterable, type IterableSource } from './iterable.js'
 import { vectorSink } from './stream.js'
+import { RowBytesTransform, rowFormat } from './row-bytes-stream.js'
 
 /** Longest delay Node timers support (2^31 - 1 ms); longer ones fire after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -63,6 +64,13 @@ export interface ScoreStreamOptions {
   batchSize?: number
   /** Batches computed at once; default 2. */
   concurrency?: number
+}
+
+export interface ScoreRowStreamOptions {
+  /** How the bytes encode the values: little-endian `'f64le'` (default) or `'f32le'`. */
+  format?: 'f64le' | 'f32le'
+  /** Rows per score chunk emitted (the last one may be shorter); default 8192. */
+  batchSize?: number
 }
 
 export interface ScoreIterableOptions extends ScoreStreamOptions {
@@ -245,6 +253,29 @@ export class RiskModel {
     try {
       const { batchSize, concurrency } = batchingOptions(options)
       return new OrderedBatchTransform(vectorSink(this.#engine, batchSize), { batchSize, concurrency })
+    } catch (error) {
+      throw coded(error)
+    }
+  }
+
+  /**
+   * A Transform from bytes of row-major rows (each the model's D values, little-endian f64 or
+   * f32, as written by `Buffer`/typed arrays or read from a binary file) to a `Float64Array` of
+   * scores per batch of `batchSize` rows (the last one shorter), in order. Chunks may split rows
+   * and numbers anywhere; a stream that ends inside a row errors with `ERR_INVALID_ARG_VALUE`.
+   * Nothing runs per row in JavaScript, so it scores at `scoreBatch`'s speed.
+   *
+   * @example
+   * ```ts
+   * await pipeline(createReadStream('rows.f64'), model.scoreRowStream(), scoresSink)
+   * ```
+   */
+  scoreRowStream(options?: ScoreRowStreamOptions): Transform {
+    try {
+      const opts = optionsObject(options)
+      const format = rowFormat(opts.format)
+      const batchSize = opts.batchSize === undefined ? 8192 : integerInRange(opts.batchSize, 'options.batchSize', 1, 1 << 24)
+      return new RowBytesTransform(this.#engine, format, batchSize)
     } catch (error) {
       throw coded(error)
     }
