@@ -58,7 +58,7 @@ export declare class NativeGeoIndex {
    */
   nearestBatch(queryLats: Float64Array, queryLons: Float64Array, k: number): GeoNeighbors
   /**
-   * `nearestBatch` on a libuv worker thread (the queries are copied first); abortable between
+   * `nearestBatch` on a libuv worker thread (the queries copied first, unless a NativeBuffer's); abortable between
    * chunks of 64 queries through `cancel`.
    */
   nearestBatchAsync(queryLats: Float64Array, queryLons: Float64Array, k: number, cancel: CancelToken): Promise<GeoNeighbors>
@@ -198,7 +198,8 @@ export declare function debugPanicInPool(message: string): void
 export declare function geoHaversineMany(lat: number, lon: number, lats: Float64Array, lons: Float64Array, radiusKm: number, out: Float64Array): void
 
 /**
- * Builds a `NativeGeoIndex` on a libuv worker thread (the coordinates are copied first);
+ * Builds a `NativeGeoIndex` on a libuv worker thread (the coordinates copied first, unless a
+ * NativeBuffer's);
  * abortable between subtrees through `cancel`.
  */
 export declare function geoIndexBuildAsync(lats: Float64Array, lons: Float64Array, cancel: CancelToken): Promise<NativeGeoIndex>

@@ -6,13 +6,14 @@
 //! then rescans to throw its typed error (or wraps longitudes and calls again, with `normalize`).
 //!
 //! Results are typed arrays in V8's own memory (copied, see `raw::uint32_array`). Async tasks copy
-//! their input arrays on the JS thread when called, so nothing reads JavaScript memory off-thread;
+//! their input arrays on the JS thread when called, except NativeBuffer memory, which JavaScript
+//! cannot detach and the task holds (`TaskInput`), so it is read in place;
 //! an index is shared with its tasks through an `Arc`, so JavaScript may drop the object while a
 //! task still runs.
 use crate::cancel::CancelToken;
 use crate::error::{Code, guard, guard_task, kernel_error, task_error};
 use crate::raw::RawValue;
-use crate::tasks::{ActiveTask, sync_threads};
+use crate::tasks::{ActiveTask, TaskInput, sync_threads};
 use hotpath_kernels::geo::{self, GeoIndex};
 use hotpath_kernels::pool::Threads;
 use hotpath_kernels::{AbortFlag, KernelError};
@@ -281,8 +282,8 @@ impl NativeGeoIndex {
         })
     }
 
-    /// `nearestBatch` on a libuv worker thread (the queries are copied first); abortable between
-    /// chunks of 64 queries through `cancel`.
+    /// `nearestBatch` on a libuv worker thread (the queries copied first, unless a
+    /// NativeBuffer's); abortable between chunks of 64 queries through `cancel`.
     #[napi(ts_return_type = "Promise<GeoNeighbors>")]
     pub fn nearest_batch_async(
         &self,
@@ -291,15 +292,14 @@ impl NativeGeoIndex {
         k: u32,
         cancel: &CancelToken,
     ) -> AsyncTask<GeoQueryTask> {
+        let mut active = ActiveTask::new();
+        let lats = TaskInput::of(query_lats, &mut active);
+        let lons = TaskInput::of(query_lons, &mut active);
         AsyncTask::new(GeoQueryTask {
             index: self.inner.clone(),
-            query: Query::Batch {
-                lats: query_lats.to_vec(),
-                lons: query_lons.to_vec(),
-                k,
-            },
+            query: Query::Batch { lats, lons, k },
             abort: cancel.flag.clone(),
-            _active: ActiveTask::new(),
+            _active: active,
         })
     }
 
@@ -327,8 +327,8 @@ impl NativeGeoIndex {
 
 enum Query {
     Batch {
-        lats: Vec<f64>,
-        lons: Vec<f64>,
+        lats: TaskInput,
+        lons: TaskInput,
         k: u32,
     },
     Within {
@@ -353,8 +353,15 @@ impl Task for GeoQueryTask {
         guard_task(|| {
             match &self.query {
                 Query::Batch { lats, lons, k } => {
-                    self.index
-                        .nearest_batch(lats, lons, *k as usize, Threads::Auto, &self.abort)
+                    // Values JavaScript writes into a NativeBuffer read in place during the call
+                    // give unspecified neighbours for the queries they touch, nothing worse.
+                    self.index.nearest_batch(
+                        lats.values(),
+                        lons.values(),
+                        *k as usize,
+                        Threads::Auto,
+                        &self.abort,
+                    )
                 }
                 Query::Within {
                     lat,
@@ -371,7 +378,8 @@ impl Task for GeoQueryTask {
     }
 }
 
-/// Builds a `NativeGeoIndex` on a libuv worker thread (the coordinates are copied first);
+/// Builds a `NativeGeoIndex` on a libuv worker thread (the coordinates copied first, unless a
+/// NativeBuffer's);
 /// abortable between subtrees through `cancel`.
 #[napi(ts_return_type = "Promise<NativeGeoIndex>")]
 pub fn geo_index_build_async(
@@ -379,17 +387,20 @@ pub fn geo_index_build_async(
     lons: Float64Array,
     cancel: &CancelToken,
 ) -> AsyncTask<GeoIndexBuildTask> {
+    let mut active = ActiveTask::new();
+    let lats = TaskInput::of(lats, &mut active);
+    let lons = TaskInput::of(lons, &mut active);
     AsyncTask::new(GeoIndexBuildTask {
-        lats: lats.to_vec(),
-        lons: lons.to_vec(),
+        lats,
+        lons,
         abort: cancel.flag.clone(),
-        _active: ActiveTask::new(),
+        _active: active,
     })
 }
 
 pub struct GeoIndexBuildTask {
-    lats: Vec<f64>,
-    lons: Vec<f64>,
+    lats: TaskInput,
+    lons: TaskInput,
     abort: AbortFlag,
     _active: ActiveTask,
 }
@@ -400,7 +411,13 @@ impl Task for GeoIndexBuildTask {
 
     fn compute(&mut self) -> Result<GeoIndex> {
         guard_task(|| {
-            GeoIndex::build(&self.lats, &self.lons, Threads::Auto, &self.abort).map_err(task_error)
+            GeoIndex::build(
+                self.lats.values(),
+                self.lons.values(),
+                Threads::Auto,
+                &self.abort,
+            )
+            .map_err(task_error)
         })
     }
 

@@ -1,6 +1,7 @@
 //! Bookkeeping shared by every async task: how many are alive, and what that means for sync calls.
 use hotpath_kernels::memory::Block;
 use hotpath_kernels::pool::Threads;
+use napi::bindgen_prelude::Float64Array;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -26,6 +27,33 @@ impl ActiveTask {
             self._pins.push(block);
         }
         self
+    }
+}
+
+/// Coordinates (or any f64 input) a task reads off the JS thread: a NativeBuffer's memory in
+/// place, its block held by the task, or a copy made now for memory JavaScript could detach.
+pub(crate) enum TaskInput {
+    InPlace(Float64Array),
+    Copied(Vec<f64>),
+}
+
+impl TaskInput {
+    /// `view` as the task's input, holding its block in `active` when read in place.
+    pub(crate) fn of(view: Float64Array, active: &mut ActiveTask) -> Self {
+        match crate::memory::pin(view.as_ptr().cast(), std::mem::size_of_val(&*view)) {
+            Some(block) => {
+                active._pins.push(block);
+                Self::InPlace(view)
+            }
+            None => Self::Copied(view.to_vec()),
+        }
+    }
+
+    pub(crate) fn values(&self) -> &[f64] {
+        match self {
+            Self::InPlace(view) => view,
+            Self::Copied(values) => values,
+        }
     }
 }
 
