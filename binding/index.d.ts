@@ -58,8 +58,8 @@ export declare class NativeGeoIndex {
    */
   nearestBatch(queryLats: Float64Array, queryLons: Float64Array, k: number): GeoNeighbors
   /**
-   * `nearestBatch` on a libuv worker thread (the queries copied first, unless a NativeBuffer's); abortable between
-   * chunks of 64 queries through `cancel`.
+   * `nearestBatch` on a libuv worker thread (the queries copied first, unless a
+   * NativeBuffer's); abortable between chunks of 64 queries through `cancel`.
    */
   nearestBatchAsync(queryLats: Float64Array, queryLons: Float64Array, k: number, cancel: CancelToken): Promise<GeoNeighbors>
   /** `within` on a libuv worker thread; `cancel` stops it before or after the search. */

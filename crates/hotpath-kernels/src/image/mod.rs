@@ -340,8 +340,7 @@ pub fn convolve_batch(
     };
     #[cfg(feature = "parallel")]
     if crate::pool::parallel(threads, jobs.len(), 2) {
-        use rayon::prelude::*;
-        return crate::pool::install(|| jobs.into_par_iter().try_for_each(one));
+        return crate::pool::for_each_claimed(jobs, one);
     }
     jobs.into_iter().try_for_each(one)
 }

@@ -224,14 +224,13 @@ impl Moments {
         };
         #[cfg(feature = "parallel")]
         if parallel && values.len() >= PARALLEL_MIN_VALUES && crate::pool::threads() > 1 {
-            use rayon::prelude::*;
-            let chunks: Vec<Result<Self, NonFinite>> = crate::pool::install(|| {
-                values
-                    .par_chunks(CHUNK)
-                    .enumerate()
-                    .map(|(i, chunk)| chunk_at(i, chunk))
-                    .collect()
-            });
+            // Every chunk runs (an error is kept, not returned early), so the error reported is
+            // the first bad value in index order, as on one thread.
+            let parts: Vec<&[T]> = values.chunks(CHUNK).collect();
+            let chunks = crate::pool::map_claimed(parts.len(), |i| {
+                Ok::<_, std::convert::Infallible>(chunk_at(i, parts[i]))
+            })
+            .unwrap_or_else(|never| match never {});
             // Merged in chunk order, as the sequential path does: same bits either way.
             let mut all = Self::new();
             for chunk in chunks {
