@@ -76,7 +76,7 @@ interface Prepared {
   size: number
 }
 
-/** Records in a batch, the unit of its progress: newline-separated lines for bytes. */
+/** Records in a batch, the unit of its progress: newline-separated lines for bytes (counted only when progress is asked for). */
 function recordCount(batch: Prepared): number {
   if (batch.lengths) return batch.lengths.length
   const input = batch.input
@@ -200,8 +200,7 @@ export class Tokenizer {
       const progress = progressOption(opts)
       const batch = prepareOwned(texts)
       const tok = this.#native
-      const records = recordCount(batch)
-      if (!tok || batch.size <= ASYNC_INLINE_MAX_UNITS) return inline(signal, () => (tok ? unflatten(tok.tokenize(batch.input, batch.lengths, false)) : this.#referenceTokens(batch)), progress, records)
+      if (!tok || batch.size <= ASYNC_INLINE_MAX_UNITS) return inline(signal, () => (tok ? unflatten(tok.tokenize(batch.input, batch.lengths, false)) : this.#referenceTokens(batch)), progress, progress ? recordCount(batch) : 0)
       return unflatten(await runNativeTask(signal, (token) => tok.tokenizeAsync(batch.input, batch.lengths, token), progress))
     })()
   }
@@ -228,7 +227,7 @@ export class Tokenizer {
       const progress = progressOption(options)
       const tok = this.#native
       if (!tok || batch.size <= ASYNC_INLINE_MAX_UNITS) {
-        return inline(signal, () => (tok ? tok.encode(batch.input, batch.lengths, enc.hashBits, enc.vocabulary?.nativeHandle(), false) : this.#referenceIds(batch, enc)), progress, recordCount(batch))
+        return inline(signal, () => (tok ? tok.encode(batch.input, batch.lengths, enc.hashBits, enc.vocabulary?.nativeHandle(), false) : this.#referenceIds(batch, enc)), progress, progress ? recordCount(batch) : 0)
       }
       const handle = enc.vocabulary?.nativeHandle()
       return runNativeTask(signal, (token) => tok.encodeAsync(batch.input, batch.lengths, enc.hashBits, handle, token), progress)
@@ -257,7 +256,7 @@ export class Tokenizer {
       const signal = abortSignal(opts.signal)
       const progress = progressOption(opts)
       const tok = this.#native
-      if (!tok) return inline(signal, () => this.#referenceVocabulary(batch, minCount, maxSize), progress, recordCount(batch))
+      if (!tok) return inline(signal, () => this.#referenceVocabulary(batch, minCount, maxSize), progress, progress ? recordCount(batch) : 0)
       const handle = await runNativeTask(signal, (token) => tok.buildVocabularyAsync(batch.input, batch.lengths, minCount, maxSize, token), progress)
       return Vocabulary.fromNative(handle)
     })()

@@ -54,7 +54,13 @@ pub fn memory_allocate(
     let block = Arc::new(Block::new(byte_length as usize, zeroed).ok()?);
     let start = block.as_ptr() as usize;
     if !block.is_empty() {
-        lock(&BLOCKS).insert(start, Arc::downgrade(&block));
+        let mut blocks = lock(&BLOCKS);
+        // Freed blocks leave dead entries (maps land at new addresses); dropping them once they
+        // outnumber the live ones keeps the registry at twice the live set, O(1) amortized.
+        if blocks.len() >= 2 * STATS.snapshot().live as usize + 64 {
+            blocks.retain(|_, weak| weak.strong_count() > 0);
+        }
+        blocks.insert(start, Arc::downgrade(&block));
     }
     Some(NativeMemory {
         byte_length: block.len(),
@@ -196,12 +202,6 @@ pub(crate) fn pin(data: *const u8, len: usize) -> Option<Arc<Block>> {
     (start + len <= block_start + block.len()).then_some(block)
 }
 
-/// Forgets freed blocks in the registry (called when it is cheap: on every allocation would be
-/// O(n); on stats reads it keeps the map at the size of the live set).
-fn prune() {
-    lock(&BLOCKS).retain(|_, weak| weak.strong_count() > 0);
-}
-
 #[napi(object)]
 pub struct NativeMemoryStats {
     pub native_bytes: f64,
@@ -215,7 +215,6 @@ pub struct NativeMemoryStats {
 /// Counters of every NativeBuffer block in this process (all workers share them).
 #[napi]
 pub fn memory_stats() -> NativeMemoryStats {
-    prune();
     let stats = STATS.snapshot();
     NativeMemoryStats {
         native_bytes: stats.bytes as f64,
